@@ -1,0 +1,100 @@
+import { ed25519 } from '@noble/curves/ed25519.js';
+import { taggedHash, toHex } from '@certledger/codec';
+import { backend as activeBackend } from '#ed25519-backend';
+import { backend as referenceBackend } from './backend-noble.js';
+import type { Ed25519Backend } from './backend-types.js';
+import { requireBytes, requireSeed } from './inputs.js';
+import { makeKeyPair } from './secret.js';
+import { hasAcceptableKeyEncoding, passesStrictPrechecks, PUBLIC_KEY_BYTES, SEED_BYTES } from './strict-rule.js';
+
+export { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, SEED_BYTES } from './strict-rule.js';
+
+export type KeyPair = {
+  publicKey: Uint8Array;
+  /** The 32-byte RFC 8032 seed. Non-enumerable and redacted when printed; see README. */
+  secretKey: Uint8Array;
+};
+
+export interface Signer {
+  publicKey: Uint8Array;
+  sign(message: Uint8Array): Uint8Array;
+}
+
+/** Which implementation `sign`/`verify` use here: OpenSSL through node:crypto, or @noble/curves. */
+export const ed25519Backend: Ed25519Backend['name'] = activeBackend.name;
+
+const KEY_ID_BYTES = 20;
+
+function verifyWith(backend: Ed25519Backend, signature: unknown, message: unknown, publicKey: unknown): boolean {
+  if (!passesStrictPrechecks(signature, message, publicKey)) return false;
+  return backend.verifyEquation(signature as Uint8Array, message as Uint8Array, publicKey as Uint8Array);
+}
+
+function signWith(backend: Ed25519Backend, message: unknown, secretKey: unknown): Uint8Array {
+  return backend.signWithSeed(requireBytes(message, 'message'), requireSeed(secretKey));
+}
+
+/** Strict RFC 8032 verification (see README for the exact rule). Never throws: bad input is `false`. */
+export function verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return verifyWith(activeBackend, signature, message, publicKey);
+}
+
+/** The same rule through @noble/curves in every environment. */
+export function verifyReference(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  return verifyWith(referenceBackend, signature, message, publicKey);
+}
+
+/** Deterministic RFC 8032 signature of `message` under the 32-byte seed `secretKey`. */
+export function sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return signWith(activeBackend, message, secretKey);
+}
+
+export function signReference(message: Uint8Array, secretKey: Uint8Array): Uint8Array {
+  return signWith(referenceBackend, message, secretKey);
+}
+
+export function keyPairFromSeed(seed: Uint8Array): KeyPair {
+  requireSeed(seed, 'seed');
+  return makeKeyPair(activeBackend.publicKeyFromSeed(seed), seed);
+}
+
+function defaultRandom(length: number): Uint8Array {
+  return globalThis.crypto.getRandomValues(new Uint8Array(length));
+}
+
+export function generateKeyPair(random: (length: number) => Uint8Array = defaultRandom): KeyPair {
+  return keyPairFromSeed(requireBytes(random(SEED_BYTES), 'random source output', SEED_BYTES));
+}
+
+/** A signer holding its own copy of the seed (in a closure, never on a property). */
+export function signerFromSeed(seed: Uint8Array): Signer {
+  requireSeed(seed, 'seed');
+  const publicKey = activeBackend.publicKeyFromSeed(seed);
+  const signMessage = activeBackend.seedSigner(Uint8Array.from(seed));
+  return Object.freeze({
+    get publicKey() {
+      return Uint8Array.from(publicKey);
+    },
+    sign: (message: Uint8Array) => signMessage(requireBytes(message, 'message')),
+  });
+}
+
+/** Hex of the first 20 bytes of taggedHash('key-id', publicKey): a short, stable name for a key. */
+export function keyId(publicKey: Uint8Array): string {
+  requireBytes(publicKey, 'public key', PUBLIC_KEY_BYTES);
+  return toHex(taggedHash('key-id', publicKey).subarray(0, KEY_ID_BYTES));
+}
+
+/**
+ * Whether a public key can ever verify a signature under the strict rule: canonical encoding,
+ * a point on the curve, not of small order. For vetting keys before they are registered.
+ */
+export function isValidPublicKey(publicKey: Uint8Array): boolean {
+  if (!hasAcceptableKeyEncoding(publicKey)) return false;
+  try {
+    ed25519.Point.fromBytes(publicKey);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,108 @@
+import { CodecError, bytesEqual, decode, encode, readArray, readBytes, readString, readTuple, readUint, taggedHash, toHex, type Value } from '@certledger/codec';
+import { leafHash, merkleRoot } from '@certledger/merkle';
+import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
+import type { State } from './state.js';
+
+export const BLOCK_FORMAT_VERSION = 1;
+
+export interface BlockHeader {
+  readonly chainId: string;
+  readonly height: number;
+  /** Milliseconds since the Unix epoch, chosen by the proposer, strictly increasing. */
+  readonly time: number;
+  readonly previousHash: Uint8Array;
+  readonly txRoot: Uint8Array;
+  readonly txCount: number;
+  /** State root after applying this block. */
+  readonly stateRoot: Uint8Array;
+  /** The set whose commit certificate finalises this block. */
+  readonly validatorSetHash: Uint8Array;
+  /** The set that signs the next block. */
+  readonly nextValidatorSetHash: Uint8Array;
+  readonly proposer: Uint8Array;
+}
+
+export interface Block {
+  readonly header: BlockHeader;
+  /** The header's exact bytes: the block hash is taken over these. */
+  readonly headerBytes: Uint8Array;
+  readonly hash: Uint8Array;
+  readonly txs: readonly Uint8Array[];
+  readonly bytes: Uint8Array;
+}
+
+export function encodeHeader(h: BlockHeader): Uint8Array {
+  return encode([
+    BLOCK_FORMAT_VERSION,
+    h.chainId,
+    h.height,
+    h.time,
+    h.previousHash,
+    h.txRoot,
+    h.txCount,
+    h.stateRoot,
+    h.validatorSetHash,
+    h.nextValidatorSetHash,
+    h.proposer,
+  ]);
+}
+
+export function blockHash(headerBytes: Uint8Array): Uint8Array {
+  return taggedHash('block-header', headerBytes);
+}
+
+/** RFC 9162 root over the transactions' exact bytes, so a header proves each one's inclusion. */
+export function txRoot(txs: readonly Uint8Array[]): Uint8Array {
+  return merkleRoot(txs.map((tx) => leafHash(tx)));
+}
+
+export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
+  const f = readTuple(decode(headerBytes, { maxBytes: 4096 }), 11, 'header');
+  const version = readUint(f[0] as Value, 'header.version');
+  if (version !== BLOCK_FORMAT_VERSION) reject('MALFORMED_BLOCK', `block format version ${version} is not supported`);
+  return {
+    chainId: readString(f[1] as Value, 'header.chainId', 64),
+    height: readUint(f[2] as Value, 'header.height'),
+    time: readUint(f[3] as Value, 'header.time'),
+    previousHash: readBytes(f[4] as Value, 'header.previousHash', 32),
+    txRoot: readBytes(f[5] as Value, 'header.txRoot', 32),
+    txCount: readUint(f[6] as Value, 'header.txCount'),
+    stateRoot: readBytes(f[7] as Value, 'header.stateRoot', 32),
+    validatorSetHash: readBytes(f[8] as Value, 'header.validatorSetHash', 32),
+    nextValidatorSetHash: readBytes(f[9] as Value, 'header.nextValidatorSetHash', 32),
+    proposer: readBytes(f[10] as Value, 'header.proposer', 32),
+  };
+}
+
+export function assembleBlock(header: BlockHeader, txs: readonly Uint8Array[]): Block {
+  const headerBytes = encodeHeader(header);
+  return { header, headerBytes, hash: blockHash(headerBytes), txs, bytes: encode([headerBytes, [...txs]]) };
+}
+
+/** Parses block bytes from a peer or the store: structure only; `applyBlock` judges the content. */
+export function decodeBlock(bytes: Uint8Array, maxBlockBytes: number): Result<Block> {
+  if (bytes.length > maxBlockBytes) return fail('BLOCK_TOO_LARGE', `the block is ${bytes.length} bytes; the limit is ${maxBlockBytes}`);
+  try {
+    const outer = readTuple(decode(bytes, { maxBytes: maxBlockBytes }), 2, 'block');
+    const headerBytes = readBytes(outer[0] as Value, 'block.header', undefined, 4096);
+    const header = decodeHeader(headerBytes);
+    const txs = readArray(outer[1] as Value, 1_000_000, 'block.txs').map((tx, i) => readBytes(tx, `block.txs[${i}]`, undefined, maxBlockBytes));
+    return ok({ header, headerBytes, hash: blockHash(headerBytes), txs, bytes });
+  } catch (err) {
+    if (err instanceof LedgerRejection) return fail(err.code, err.message);
+    if (err instanceof CodecError) return fail('MALFORMED_BLOCK', err.message);
+    throw err;
+  }
+}
+
+/** Header checks that need only the previous state: the link, height, time and signer set. */
+export function checkHeaderLinks(state: State, header: BlockHeader, validatorSetHashNow: Uint8Array): void {
+  if (header.chainId !== state.chainId) reject('WRONG_CHAIN', `the block is for chain "${header.chainId}", this is "${state.chainId}"`);
+  if (header.height !== state.height + 1) reject('BAD_HEIGHT', `expected height ${state.height + 1}, got ${header.height}`);
+  if (!bytesEqual(header.previousHash, state.lastBlockHash)) {
+    reject('BAD_PREVIOUS_HASH', `the block does not follow ${toHex(state.lastBlockHash)}`);
+  }
+  if (header.time <= state.lastBlockTime) reject('BAD_TIME', `block time ${header.time} is not after the previous block's ${state.lastBlockTime}`);
+  if (!bytesEqual(header.validatorSetHash, validatorSetHashNow)) reject('BAD_VALIDATOR_SET_HASH', 'the header names another validator set');
+  if (!state.validators.some((v) => bytesEqual(v.publicKey, header.proposer))) reject('BAD_PROPOSER', 'the proposer is not a validator');
+}

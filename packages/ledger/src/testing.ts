@@ -1,0 +1,52 @@
+import { sha256 } from '@certledger/codec';
+import { signerFromSeed, type Signer } from '@certledger/crypto';
+import { DEFAULT_PARAMS, genesisState, type Genesis } from './genesis.js';
+import type { State } from './state.js';
+import type { Action } from './transaction.js';
+import { approveGovernance, prepareTransaction, signTransaction } from './tx-codec.js';
+
+/**
+ * A small network for tests and benchmarks: keys derived from names, so every run and every
+ * process builds the same chain. Never for real use: anyone can derive these keys.
+ */
+export function testSigner(name: string): Signer {
+  return signerFromSeed(sha256(new TextEncoder().encode(`certledger test key ${name}`)));
+}
+
+export interface TestNetwork {
+  readonly genesis: Genesis;
+  readonly validators: readonly Signer[];
+  readonly issuers: ReadonlyMap<string, Signer>;
+  readonly state: State;
+}
+
+export function testNetwork(validatorCount = 4, chainId = 'test-chain'): TestNetwork {
+  const validators = Array.from({ length: validatorCount }, (_, i) => testSigner(`validator-${i}`));
+  const issuers = new Map([
+    ['transport', testSigner('issuer-transport')],
+    ['health', testSigner('issuer-health')],
+  ]);
+  const genesis: Genesis = {
+    chainId,
+    genesisTime: 1_700_000_000_000,
+    params: DEFAULT_PARAMS,
+    validators: validators
+      .map((v, i) => ({ publicKey: v.publicKey, power: 10, name: `validator-${i}` }))
+      .sort((a, b) => Buffer.compare(a.publicKey, b.publicKey)),
+    issuers: [
+      { issuerId: 'transport', displayName: 'Department of Transport', publicKey: (issuers.get('transport') as Signer).publicKey },
+      { issuerId: 'health', displayName: 'Department of Health', publicKey: (issuers.get('health') as Signer).publicKey },
+    ],
+    certTypes: [
+      { typeId: 'driving-licence', version: 1, displayName: 'Driving licence', schemaHash: sha256(new Uint8Array([1])), issuers: ['transport'] },
+      { typeId: 'nurse-licence', version: 1, displayName: 'Nursing licence', schemaHash: sha256(new Uint8Array([2])), issuers: ['health'] },
+    ],
+  };
+  return { genesis, validators, issuers, state: genesisState(genesis) };
+}
+
+/** A signed transaction; governance actions get approvals from `approvers`. */
+export function makeTx(chainId: string, sender: Signer, seq: number, action: Action, approvers: readonly Signer[] = []): Uint8Array {
+  const unsigned = prepareTransaction({ chainId, sender: sender.publicKey, seq, action });
+  return signTransaction(unsigned, sender, approvers.map((a) => approveGovernance(unsigned, a)));
+}

@@ -1,0 +1,56 @@
+import { toHex } from '@certledger/codec';
+import { verify } from '@certledger/crypto';
+import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
+import { applyGovernance, checkApprovals } from './governance.js';
+import { applyAnchor, applyRevoke } from './issuance.js';
+import type { State } from './state.js';
+import { isGovernanceAction, type Transaction } from './transaction.js';
+import { decodeTransaction, txSigningDigest } from './tx-codec.js';
+
+/** Where in the chain a transaction is being applied: the block's height and time. */
+export interface TxContext {
+  readonly height: number;
+  readonly time: number;
+}
+
+/**
+ * Applies one decoded transaction, or throws a LedgerRejection. Checks run cheapest-first
+ * after the signature, so a forged transaction is reported as forged, not as out of order.
+ */
+export function applyTransactionUnchecked(state: State, tx: Transaction, ctx: TxContext): State {
+  const { body } = tx;
+  if (body.chainId !== state.chainId) reject('WRONG_CHAIN', `the transaction is for chain "${body.chainId}", this is "${state.chainId}"`);
+  if (!verify(tx.signature, txSigningDigest(tx.bodyBytes), body.sender)) {
+    reject('BAD_SIGNATURE', 'the transaction signature does not verify under its sender key');
+  }
+  const senderHex = toHex(body.sender);
+  const expectedSeq = state.nonces.get(senderHex) ?? 0;
+  if (body.seq !== expectedSeq) {
+    reject('BAD_SEQUENCE', body.seq < expectedSeq ? `sequence ${body.seq} was already used (replay); next is ${expectedSeq}` : `sequence ${body.seq} is ahead; next is ${expectedSeq}`);
+  }
+  const { action } = body;
+  let next: State;
+  if (isGovernanceAction(action)) {
+    checkApprovals(state, tx);
+    next = applyGovernance(state, action, ctx.height);
+  } else if (action.kind === 'anchor') {
+    next = applyAnchor(state, action, tx, ctx.height);
+  } else if (action.kind === 'revoke') {
+    next = applyRevoke(state, action, tx, ctx.height);
+  } else {
+    reject('MALFORMED_TX', 'unknown transaction kind');
+  }
+  return { ...next, nonces: next.nonces.set(senderHex, expectedSeq + 1) };
+}
+
+/** Decodes and applies transaction bytes; the state is untouched when the answer is an error. */
+export function applyTransaction(state: State, bytes: Uint8Array, ctx: TxContext): Result<{ state: State; tx: Transaction }> {
+  const decoded = decodeTransaction(bytes, state.params.maxTxBytes);
+  if (!decoded.ok) return decoded;
+  try {
+    return ok({ state: applyTransactionUnchecked(state, decoded.value, ctx), tx: decoded.value });
+  } catch (err) {
+    if (err instanceof LedgerRejection) return fail(err.code, err.message);
+    throw err;
+  }
+}
