@@ -13,18 +13,18 @@ const R_BYTES = 32;
  * [8]([S]B - R - [k]A) == O accepts more signatures when A or R carries a torsion component.
  */
 function verifyEquation(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
-  let publicPoint;
   try {
-    publicPoint = Point.fromBytes(publicKey);
+    const publicPoint = Point.fromBytes(publicKey);
+    const encodedR = signature.subarray(0, R_BYTES);
+    const s = bytesToNumberLE(signature.subarray(R_BYTES));
+    const challengeHash = sha512.create().update(encodedR).update(publicKey).update(message).digest();
+    const k = Point.Fn.create(bytesToNumberLE(challengeHash));
+    const candidateR = Point.BASE.multiplyUnsafe(s).subtract(publicPoint.multiplyUnsafe(k));
+    return bytesEqual(candidateR.toBytes(), encodedR);
   } catch {
+    // A key that is not a curve point; or S >= L, which the prechecks exclude before we get here.
     return false;
   }
-  const encodedR = signature.subarray(0, R_BYTES);
-  const s = bytesToNumberLE(signature.subarray(R_BYTES));
-  const challengeHash = sha512.create().update(encodedR).update(publicKey).update(message).digest();
-  const k = Point.Fn.create(bytesToNumberLE(challengeHash));
-  const candidateR = Point.BASE.multiplyUnsafe(s).subtract(publicPoint.multiplyUnsafe(k));
-  return bytesEqual(candidateR.toBytes(), encodedR);
 }
 
 export const backend: Ed25519Backend = {

@@ -157,7 +157,7 @@ function smallOrderKeyForgeries(): VerifyCase[] {
         const message = utf8.encode(`small-order forgery ${attempt}`);
         const k = challenge(encodedR, bytes, message);
         if (!point.multiplyUnsafe(k).negate().equals(torsion)) continue;
-        out.push({ group: 'small-order-key-forgery', label: `A=${label} R=${toHex(encodedR).slice(0, 8)} S=0`, signature: signatureBytes(encodedR, 0n), message, publicKey: bytes, expected: false });
+        out.push({ group: 'small-order-key-forgery', label: `A=${label} R=${toHex(encodedR).slice(0, 8)}..${toHex(encodedR).slice(-2)} S=0`, signature: signatureBytes(encodedR, 0n), message, publicKey: bytes, expected: false });
         break;
       }
     }
@@ -293,7 +293,7 @@ function degenerateKeyCases(base: VerifyCase): VerifyCase[] {
 export function buildAdversarialCorpus(): VerifyCase[] {
   const random = deterministicBytes('certledger/crypto equivalence corpus');
   const valid = validCases(random, 120);
-  const [first, second, third] = [valid[2]!, valid[3]!, valid[5]!];
+  const [first, second, third] = [valid[2]!, valid[9]!, valid[3]!];
   return [
     ...valid,
     ...[first, second, third].flatMap(bitFlipCases),
