@@ -8,13 +8,16 @@ function hidden(value: unknown): PropertyDescriptor {
 }
 
 /**
- * A copy of the seed that prints as a placeholder: JSON.stringify, util.inspect/console.log
- * and vitest diffs all show "[ed25519 secret key]" instead of its bytes. Byte access (indexing,
+ * A copy of the seed that prints as a placeholder: JSON.stringify, String(), template
+ * strings, util.inspect/console.log and vitest diffs all show "[ed25519 secret key]" instead
+ * of its bytes. Byte access (indexing,
  * Buffer.from, subarray) works as for any Uint8Array.
  */
 export function redactedSeed(seed: Uint8Array): Uint8Array {
   const copy = Uint8Array.from(seed);
   Object.defineProperty(copy, 'toJSON', hidden(() => REDACTED));
+  Object.defineProperty(copy, 'toString', hidden(() => REDACTED));
+  Object.defineProperty(copy, 'toLocaleString', hidden(() => REDACTED));
   Object.defineProperty(copy, inspectSymbol, hidden(() => REDACTED));
   return copy;
 }

@@ -23,3 +23,4 @@ export { BLOCK_FORMAT_VERSION, encodeHeader, decodeHeader, blockHash, txRoot, as
 export { applyBlock, buildBlock, type BuiltBlock, type BuildOptions } from './chain.js';
 export { DEFAULT_PARAMS, parseGenesis, genesisToJson, genesisHash, genesisState, type Genesis } from './genesis.js';
 export { MAX_VALIDATORS, MAX_TOTAL_POWER } from './validators.js';
+export { encodeStateCore, decodeStateCore, anchorToValue, anchorFromValue, revocationToValue, revocationFromValue } from './state-codec.js';

@@ -115,7 +115,7 @@ export class MerkleTree {
     let oldTreeIsWholeSubtree = true;
     while (remaining < end - start) {
       const split = largestPowerOfTwoBelow(end - start);
-      if (remaining < split) {
+      if (remaining <= split) {
         topDown.push(this.#subtreeRoot(start + split, end));
         end = start + split;
       } else {

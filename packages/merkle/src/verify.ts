@@ -106,10 +106,6 @@ export function verifyConsistency(
     if (isOdd(fn) || fn === sn) {
       fr = hashChildren(c, fr, 0, 0);
       sr = hashChildren(c, sr, 0, 0);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
     } else {
       sr = hashChildren(sr, c, 0, 0);
     }

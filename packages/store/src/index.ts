@@ -1,0 +1,1 @@
+export { LedgerStore, StoreError, type StoredTx } from './ledger-store.js';
