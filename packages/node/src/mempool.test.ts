@@ -1,0 +1,54 @@
+import { encode, sha256, toHex } from '@certledger/codec';
+import { anchorRootDigest, buildBlock } from '@certledger/ledger';
+import { makeTx, testNetwork } from '@certledger/ledger/testing';
+import { describe, expect, it } from 'vitest';
+import { Mempool } from './mempool.js';
+
+const net = testNetwork();
+const chainId = net.genesis.chainId;
+const transport = net.issuers.get('transport')!;
+const health = net.issuers.get('health')!;
+
+function anchor(issuer = transport, issuerId = 'transport', typeId = 'driving-licence', seq = 0, n = seq) {
+  const fields = { issuerId, typeId, typeVersion: 1, root: sha256(encode([issuerId, n])), leafCount: 1 };
+  return makeTx(chainId, issuer, seq, { kind: 'anchor', ...fields, rootSignature: issuer.sign(anchorRootDigest({ chainId, ...fields })) });
+}
+
+describe('Mempool', () => {
+  it('orders each sender by sequence and waits for gaps to fill', () => {
+    const pool = new Mempool();
+    expect(pool.add(anchor(transport, 'transport', 'driving-licence', 2), net.state).ok).toBe(true);
+    expect(pool.add(anchor(health, 'health', 'nurse-licence', 0), net.state).ok).toBe(true);
+    expect(pool.candidates(net.state)).toHaveLength(1);
+    expect(pool.add(anchor(transport, 'transport', 'driving-licence', 0), net.state).ok).toBe(true);
+    expect(pool.add(anchor(transport, 'transport', 'driving-licence', 1), net.state).ok).toBe(true);
+    const candidates = pool.candidates(net.state);
+    expect(candidates).toHaveLength(4);
+    const built = buildBlock(net.state, candidates, { time: net.state.lastBlockTime + 1, proposer: net.validators[0]!.publicKey });
+    expect(built.rejected).toEqual([]);
+    pool.afterCommit(built.state);
+    expect(pool.size).toBe(0);
+    expect(pool.bytes).toBe(0);
+  });
+
+  it('refuses duplicates, replays, forgeries, far-future sequences and a full pool, with reasons', () => {
+    const pool = new Mempool({ maxTxs: 3, maxSeqAhead: 4 });
+    const tx = anchor();
+    expect(pool.add(tx, net.state).ok).toBe(true);
+    const codeOf = (bytes: Uint8Array, p = pool) => {
+      const r = p.add(bytes, net.state);
+      return r.ok ? 'accepted' : r.error.code;
+    };
+    expect(codeOf(tx)).toBe('DUPLICATE_TX');
+    expect(codeOf(anchor(transport, 'transport', 'driving-licence', 9))).toBe('BAD_SEQUENCE');
+    expect(codeOf(anchor(health, 'transport', 'driving-licence', 0))).toBe('NOT_AUTHORISED');
+    const forged = Uint8Array.from(anchor(transport, 'transport', 'driving-licence', 3));
+    forged[forged.length - 5] = (forged[forged.length - 5] as number) ^ 1;
+    expect(codeOf(forged)).toBe('BAD_SIGNATURE');
+    expect(codeOf(anchor(transport, 'transport', 'driving-licence', 1))).toBe('accepted');
+    expect(codeOf(anchor(transport, 'transport', 'driving-licence', 2))).toBe('accepted');
+    expect(codeOf(anchor(transport, 'transport', 'driving-licence', 3))).toBe('MEMPOOL_FULL');
+    expect(codeOf(new Uint8Array([1, 2, 3]))).toBe('MALFORMED_TX');
+    expect(pool.has(toHex(sha256(new Uint8Array())))).toBe(false);
+  });
+});

@@ -1,0 +1,126 @@
+import { toHex } from '@certledger/codec';
+import { applyTransaction, decodeTransaction, txSigningDigest, type LedgerError, type State, type Transaction } from '@certledger/ledger';
+import { verify } from '@certledger/crypto';
+
+export interface MempoolLimits {
+  /** Transactions held at most; a full pool refuses new ones rather than evicting accepted ones. */
+  readonly maxTxs: number;
+  readonly maxBytes: number;
+  /** How far past a sender's next sequence number a transaction may wait for its predecessors. */
+  readonly maxSeqAhead: number;
+}
+
+export const DEFAULT_MEMPOOL_LIMITS: MempoolLimits = { maxTxs: 50_000, maxBytes: 256 << 20, maxSeqAhead: 256 };
+
+export type MempoolRejection = LedgerError | { readonly code: 'MEMPOOL_FULL' | 'DUPLICATE_TX'; readonly message: string };
+
+export type AddResult = { readonly ok: true; readonly id: string; readonly tx: Transaction } | { readonly ok: false; readonly error: MempoolRejection };
+
+interface Entry {
+  readonly tx: Transaction;
+  readonly arrival: number;
+}
+
+/**
+ * Transactions waiting for a block, kept per sender in sequence order. A transaction is
+ * fully checked against the committed state when it is next in line for its sender;
+ * later ones are checked for form and signature, and the proposer's block builder judges
+ * the rest with the reasons it reports.
+ */
+export class Mempool {
+  readonly #limits: MempoolLimits;
+  readonly #byId = new Map<string, Entry>();
+  readonly #bySender = new Map<string, Map<number, Entry>>();
+  #bytes = 0;
+  #arrivals = 0;
+
+  constructor(limits: Partial<MempoolLimits> = {}) {
+    this.#limits = { ...DEFAULT_MEMPOOL_LIMITS, ...limits };
+  }
+
+  get size(): number {
+    return this.#byId.size;
+  }
+
+  get bytes(): number {
+    return this.#bytes;
+  }
+
+  has(idHex: string): boolean {
+    return this.#byId.has(idHex);
+  }
+
+  add(bytes: Uint8Array, state: State): AddResult {
+    const decoded = decodeTransaction(bytes, state.params.maxTxBytes);
+    if (!decoded.ok) return decoded;
+    const tx = decoded.value;
+    const id = toHex(tx.id);
+    if (this.#byId.has(id)) return { ok: false, error: { code: 'DUPLICATE_TX', message: `transaction ${id} is already waiting` } };
+    if (this.#byId.size >= this.#limits.maxTxs || this.#bytes + bytes.length > this.#limits.maxBytes) {
+      return { ok: false, error: { code: 'MEMPOOL_FULL', message: 'the node has too many waiting transactions; retry later' } };
+    }
+    const sender = toHex(tx.body.sender);
+    const next = state.nonces.get(sender) ?? 0;
+    const queue = this.#bySender.get(sender);
+    if (queue?.has(tx.body.seq)) return { ok: false, error: { code: 'BAD_SEQUENCE', message: `another transaction with sequence ${tx.body.seq} from this sender is already waiting` } };
+    if (tx.body.seq === next) {
+      const checked = applyTransaction(state, bytes, { height: state.height + 1, time: state.lastBlockTime + 1 });
+      if (!checked.ok) return checked;
+    } else if (tx.body.seq < next) {
+      return { ok: false, error: { code: 'BAD_SEQUENCE', message: `sequence ${tx.body.seq} was already used (replay); next is ${next}` } };
+    } else if (tx.body.seq > next + this.#limits.maxSeqAhead) {
+      return { ok: false, error: { code: 'BAD_SEQUENCE', message: `sequence ${tx.body.seq} is more than ${this.#limits.maxSeqAhead} ahead of the next, ${next}` } };
+    } else if (tx.body.chainId !== state.chainId || !verify(tx.signature, txSigningDigest(tx.bodyBytes), tx.body.sender)) {
+      return { ok: false, error: { code: 'BAD_SIGNATURE', message: 'the transaction is not validly signed for this chain by its sender' } };
+    }
+    const entry = { tx, arrival: this.#arrivals++ };
+    this.#byId.set(id, entry);
+    if (queue) queue.set(tx.body.seq, entry);
+    else this.#bySender.set(sender, new Map([[tx.body.seq, entry]]));
+    this.#bytes += bytes.length;
+    return { ok: true, id, tx };
+  }
+
+  /** Proposal order: senders by their oldest waiting transaction, each sender's run without gaps. */
+  candidates(state: State, limit = Number.POSITIVE_INFINITY): Uint8Array[] {
+    const runs: { arrival: number; txs: Uint8Array[] }[] = [];
+    for (const [sender, queue] of this.#bySender) {
+      const txs: Uint8Array[] = [];
+      let arrival = Number.POSITIVE_INFINITY;
+      for (let seq = state.nonces.get(sender) ?? 0; queue.has(seq); seq++) {
+        const entry = queue.get(seq) as Entry;
+        arrival = Math.min(arrival, entry.arrival);
+        txs.push(entry.tx.bytes);
+      }
+      if (txs.length > 0) runs.push({ arrival, txs });
+    }
+    runs.sort((a, b) => a.arrival - b.arrival);
+    const out: Uint8Array[] = [];
+    for (const run of runs) {
+      for (const tx of run.txs) {
+        if (out.length >= limit) return out;
+        out.push(tx);
+      }
+    }
+    return out;
+  }
+
+  remove(idHex: string): void {
+    const entry = this.#byId.get(idHex);
+    if (!entry) return;
+    this.#byId.delete(idHex);
+    this.#bytes -= entry.tx.bytes.length;
+    const sender = toHex(entry.tx.body.sender);
+    const queue = this.#bySender.get(sender);
+    queue?.delete(entry.tx.body.seq);
+    if (queue?.size === 0) this.#bySender.delete(sender);
+  }
+
+  /** After a block: drop what it included and anything its sequence numbers made stale. */
+  afterCommit(state: State): void {
+    for (const [sender, queue] of this.#bySender) {
+      const next = state.nonces.get(sender) ?? 0;
+      for (const [seq, entry] of queue) if (seq < next) this.remove(toHex(entry.tx.id));
+    }
+  }
+}
