@@ -1,0 +1,100 @@
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { sha256, toHex } from '@certledger/codec';
+import { generateKeyPair, type KeyPair } from '@certledger/crypto';
+import { writeKeyFile } from '@certledger/crypto/keyfile';
+import { DEFAULT_PARAMS, genesisToJson, parseGenesis, type Genesis } from '@certledger/ledger';
+
+export interface InitNetworkOptions {
+  readonly out: string;
+  readonly validators: number;
+  readonly chainId: string;
+  /** First p2p port; node i listens on basePort + i and serves its API on apiBasePort + i. */
+  readonly basePort: number;
+  readonly apiBasePort: number;
+  readonly host: string;
+  readonly genesisTime: number;
+  readonly random?: (length: number) => Uint8Array;
+}
+
+export interface NetworkNode {
+  readonly name: string;
+  readonly publicKey: string;
+  readonly configFile: string;
+  readonly p2p: string;
+  readonly api: string;
+}
+
+/** Issuing departments and licence types every new network starts with, so it can be tried at once. */
+const SAMPLE_ISSUERS = [
+  { issuerId: 'transport', displayName: 'Department of Transport' },
+  { issuerId: 'health', displayName: 'Department of Health' },
+];
+const SAMPLE_TYPES = [
+  { typeId: 'driving-licence', version: 1, displayName: 'Driving licence', issuers: ['transport'] },
+  { typeId: 'nurse-licence', version: 1, displayName: 'Nursing licence', issuers: ['health'] },
+];
+
+/**
+ * Writes a new network: fresh keys (files 0600), genesis.json, one node.json per validator,
+ * and network.json listing the nodes. Refuses to write into a folder that is not empty, so
+ * no key is ever overwritten.
+ */
+export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; nodes: NetworkNode[] } {
+  if (!Number.isInteger(options.validators) || options.validators < 1 || options.validators > 100) {
+    throw new RangeError(`the number of validators must be from 1 to 100, not ${options.validators}`);
+  }
+  if (existsSync(options.out) && readdirSync(options.out).length > 0) {
+    throw new Error(`${options.out} is not empty; choose a new folder so no existing key is overwritten`);
+  }
+  mkdirSync(options.out, { recursive: true });
+  const random = options.random;
+  const newKey = (): KeyPair => (random ? generateKeyPair(random) : generateKeyPair());
+  const validatorKeys = Array.from({ length: options.validators }, newKey);
+  const issuerKeys = SAMPLE_ISSUERS.map(newKey);
+  const names = validatorKeys.map((_, i) => `validator-${i}`);
+
+  const genesisJson = {
+    ...genesisToJson({
+      chainId: options.chainId,
+      genesisTime: options.genesisTime,
+      params: DEFAULT_PARAMS,
+      validators: validatorKeys.map((k, i) => ({ publicKey: k.publicKey, power: 10, name: names[i] as string })),
+      issuers: SAMPLE_ISSUERS.map((issuer, i) => ({ ...issuer, publicKey: (issuerKeys[i] as KeyPair).publicKey })),
+      certTypes: SAMPLE_TYPES.map((t) => ({ ...t, schemaHash: sha256(new TextEncoder().encode(`${t.typeId}@${t.version}`)) })),
+    }),
+  };
+  const parsed = parseGenesis(genesisJson);
+  if (!parsed.ok) throw new Error(`generated genesis is invalid: ${parsed.error.message}`);
+  writeFileSync(join(options.out, 'genesis.json'), `${JSON.stringify(genesisJson, null, 2)}\n`);
+
+  mkdirSync(join(options.out, 'issuers'));
+  SAMPLE_ISSUERS.forEach((issuer, i) => {
+    writeKeyFile(join(options.out, 'issuers', `${issuer.issuerId}.key.json`), issuerKeys[i] as KeyPair, { label: issuer.displayName });
+  });
+
+  const p2pAddress = (i: number) => `/ip4/${options.host}/tcp/${options.basePort + i}`;
+  const nodes: NetworkNode[] = names.map((name, i) => {
+    const dir = join(options.out, name);
+    mkdirSync(dir);
+    writeKeyFile(join(dir, 'node.key.json'), validatorKeys[i] as KeyPair, { label: name });
+    const config = {
+      name,
+      mode: 'validator',
+      genesisFile: '../genesis.json',
+      keyFile: 'node.key.json',
+      dataDir: 'data',
+      p2p: {
+        listen: [p2pAddress(i)],
+        peers: names.flatMap((peer, j) => (j === i ? [] : [{ name: peer, publicKey: toHex((validatorKeys[j] as KeyPair).publicKey), addresses: [p2pAddress(j)] }])),
+      },
+      api: { host: options.host, port: options.apiBasePort + i },
+      logLevel: 'info',
+    };
+    const configFile = join(dir, 'node.json');
+    writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
+    return { name, publicKey: toHex((validatorKeys[i] as KeyPair).publicKey), configFile: relative(options.out, configFile), p2p: p2pAddress(i), api: `http://${options.host}:${options.apiBasePort + i}` };
+  });
+  writeFileSync(join(options.out, 'network.json'), `${JSON.stringify({ chainId: options.chainId, nodes }, null, 2)}\n`);
+  return { genesis: parsed.value, nodes };
+}
