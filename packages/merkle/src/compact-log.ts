@@ -1,4 +1,4 @@
-import { assertHash, describe, emptyRootCopy, hashChildren, HASH_BYTES } from './hashing.js';
+import { assertHash, describeValue, emptyRootCopy, hashChildren, HASH_BYTES } from './hashing.js';
 
 /**
  * What a CompactMerkleLog stores: the number of leaves, and the roots of the perfect subtrees
@@ -32,7 +32,7 @@ export class CompactMerkleLog {
 
   static fromLeaves(leafHashes: readonly Uint8Array[]): CompactMerkleLog {
     if (!Array.isArray(leafHashes)) {
-      throw new TypeError(`leaf hashes must be an array of ${HASH_BYTES}-byte Uint8Arrays, got ${describe(leafHashes)}`);
+      throw new TypeError(`leaf hashes must be an array of ${HASH_BYTES}-byte Uint8Arrays, got ${describeValue(leafHashes)}`);
     }
     const log = new CompactMerkleLog();
     for (let i = 0; i < leafHashes.length; i++) {
@@ -46,14 +46,14 @@ export class CompactMerkleLog {
   /** Rebuilds a log from stored state, refusing any state that no sequence of appends could produce. */
   static fromState(state: CompactMerkleLogState): CompactMerkleLog {
     if (typeof state !== 'object' || state === null) {
-      throw new TypeError(`compact Merkle log state must be an object { size, frontier }, got ${describe(state)}`);
+      throw new TypeError(`compact Merkle log state must be an object { size, frontier }, got ${describeValue(state)}`);
     }
     const { size, frontier } = state;
     if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
       throw new RangeError(`compact Merkle log size must be a non-negative safe integer, got ${String(size)}`);
     }
     if (!Array.isArray(frontier)) {
-      throw new TypeError(`compact Merkle log frontier must be an array of hashes, got ${describe(frontier)}`);
+      throw new TypeError(`compact Merkle log frontier must be an array of hashes, got ${describeValue(frontier)}`);
     }
     const expected = popcount(size);
     if (frontier.length !== expected) {

@@ -3,7 +3,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 /** Every RFC 9162 hash in this package is a SHA-256 digest. */
 export const HASH_BYTES = 32;
 
-const LEAF_PREFIX = 0x00;
+const LEAF_PREFIX = Uint8Array.of(0x00);
 const NODE_PREFIX = 0x01;
 
 // Kept private so that a caller writing into the exported EMPTY_ROOT cannot change what the
@@ -24,9 +24,9 @@ export function isEmptyRoot(hash: Uint8Array): boolean {
 /** SHA-256(0x00 || data): the hash of one leaf entry. */
 export function leafHash(data: Uint8Array): Uint8Array {
   if (!(data instanceof Uint8Array)) {
-    throw new TypeError(`leaf data must be a Uint8Array, got ${describe(data)}`);
+    throw new TypeError(`leaf data must be a Uint8Array, got ${describeValue(data)}`);
   }
-  return sha256.create().update(new Uint8Array([LEAF_PREFIX])).update(data).digest();
+  return sha256.create().update(LEAF_PREFIX).update(data).digest();
 }
 
 /** SHA-256(0x01 || left || right): the hash of an interior node. */
@@ -57,7 +57,7 @@ export function isHash(value: unknown): value is Uint8Array {
 
 export function assertHash(value: unknown, what: string): asserts value is Uint8Array {
   if (!(value instanceof Uint8Array)) {
-    throw new TypeError(`${what} must be a ${HASH_BYTES}-byte Uint8Array, got ${describe(value)}`);
+    throw new TypeError(`${what} must be a ${HASH_BYTES}-byte Uint8Array, got ${describeValue(value)}`);
   }
   if (value.length !== HASH_BYTES) {
     throw new RangeError(`${what} must be ${HASH_BYTES} bytes long, got ${value.length} bytes`);
@@ -70,7 +70,7 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-export function describe(value: unknown): string {
+export function describeValue(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return `an array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) return `a ${value.constructor.name} of ${value.byteLength} bytes`;

@@ -1,4 +1,4 @@
-import { assertHash, emptyRootCopy, hashChildren, HASH_BYTES, describe } from './hashing.js';
+import { assertHash, emptyRootCopy, hashChildren, HASH_BYTES, describeValue } from './hashing.js';
 
 /*
  * Levels are built bottom-up: each level pairs neighbours and carries an odd last node up
@@ -8,13 +8,13 @@ import { assertHash, emptyRootCopy, hashChildren, HASH_BYTES, describe } from '.
  * Every subtree the RFC's PATH and PROOF recursions name is such a node, so proofs are
  * read off the levels without recursion.
  *
- * A level is one flat Uint8Array of 32-byte hashes: 100k separate arrays cost far more in
- * allocation and garbage collection than the hashing they hold.
+ * A level is one flat Uint8Array of 32-byte hashes, so a 100k-leaf tree is a score of
+ * contiguous buffers rather than ~200k small objects for the garbage collector to trace.
  */
 
 function flattenLeafHashes(leafHashes: readonly Uint8Array[]): Uint8Array {
   if (!Array.isArray(leafHashes)) {
-    throw new TypeError(`leaf hashes must be an array of ${HASH_BYTES}-byte Uint8Arrays, got ${describe(leafHashes)}`);
+    throw new TypeError(`leaf hashes must be an array of ${HASH_BYTES}-byte Uint8Arrays, got ${describeValue(leafHashes)}`);
   }
   const flat = new Uint8Array(leafHashes.length * HASH_BYTES);
   for (let i = 0; i < leafHashes.length; i++) {

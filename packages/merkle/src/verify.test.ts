@@ -79,6 +79,19 @@ describe('verifyInclusion', () => {
     );
   });
 
+  it('gives no root for a proof too long or too short for the index and size', () => {
+    fc.assert(
+      fc.property(treeWithIndex, ({ size, index, seed }) => {
+        const leaves = makeLeaves(size, seed);
+        const tree = new MerkleTree(leaves);
+        const proof = tree.inclusionProof(index);
+        expect(rootFromInclusionProof(leaves[index]!, index, size, [...proof, tree.root])).toBeUndefined();
+        if (proof.length > 0) expect(rootFromInclusionProof(leaves[index]!, index, size, proof.slice(1))).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('fails at any other index of the same tree', () => {
     fc.assert(
       fc.property(treeWithIndex, fc.nat(), ({ size, index, seed }, other) => {

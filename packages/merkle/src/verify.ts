@@ -6,8 +6,8 @@ import { bytesEqual, hashChildren, isEmptyRoot, isHash } from './hashing.js';
  * operations are written with arithmetic (JavaScript's bitwise operators stop at 32 bits).
  */
 
-// A tree of at most 2^53 leaves has inclusion proofs of at most 53 hashes and consistency
-// proofs of at most 2*53; anything longer is refused before any of it is read.
+// No proof for a tree of at most 2^53 leaves (the safe-integer limit) is longer than this,
+// so a longer one is refused before any of it is read.
 const MAX_PROOF_LENGTH = 2 * 53 + 1;
 
 function isTreeSize(value: unknown): value is number {
@@ -106,6 +106,10 @@ export function verifyConsistency(
     if (isOdd(fn) || fn === sn) {
       fr = hashChildren(c, fr, 0, 0);
       sr = hashChildren(c, sr, 0, 0);
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+      }
     } else {
       sr = hashChildren(sr, c, 0, 0);
     }
