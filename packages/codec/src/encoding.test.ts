@@ -43,7 +43,7 @@ describe('encode/decode', () => {
 
   it('gives the same bytes whatever order map keys were inserted in', () => {
     fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.integer(), { minKeys: 2 }), (map) => {
+      fc.property(fc.dictionary(fc.string().filter((k) => k !== '__proto__'), fc.integer(), { minKeys: 2 }), (map) => {
         const reversed = Object.fromEntries(Object.entries(map).reverse());
         expect(toHex(encode(reversed))).toBe(toHex(encode(map)));
       }),
