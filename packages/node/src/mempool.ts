@@ -116,6 +116,12 @@ export class Mempool {
     if (queue?.size === 0) this.#bySender.delete(sender);
   }
 
+  /** Drops a transaction given by its bytes, e.g. one the block builder found invalid. */
+  removeBytes(bytes: Uint8Array): void {
+    const decoded = decodeTransaction(bytes, Number.MAX_SAFE_INTEGER);
+    if (decoded.ok) this.remove(toHex(decoded.value.id));
+  }
+
   /** After a block: drop what it included and anything its sequence numbers made stale. */
   afterCommit(state: State): void {
     for (const [sender, queue] of this.#bySender) {

@@ -1,0 +1,76 @@
+import { toHex } from '@certledger/codec';
+import { applyBlock, buildBlock, decodeBlock, type Block, type LedgerError, type State } from '@certledger/ledger';
+import type { LedgerStore } from '@certledger/store';
+import type { Mempool } from './mempool.js';
+
+export const MAX_CLOCK_DRIFT_MS = 10_000;
+const MAX_CHECKED_BLOCKS = 64;
+
+/** A block this node checked, with the state it leads to, kept until its height is decided. */
+interface CheckedBlock {
+  readonly block: Block;
+  readonly state: State;
+}
+
+/**
+ * The ledger as consensus sees it: make a proposal, judge one, commit a decided block.
+ * Judgements are cached by block hash so a block proposed in several rounds is executed once.
+ */
+export class LedgerApp {
+  #state: State;
+  readonly #store: LedgerStore;
+  readonly #mempool: Mempool;
+  readonly #checked = new Map<string, CheckedBlock | LedgerError>();
+
+  constructor(state: State, store: LedgerStore, mempool: Mempool) {
+    this.#state = state;
+    this.#store = store;
+    this.#mempool = mempool;
+  }
+
+  get state(): State {
+    return this.#state;
+  }
+
+  /** A block of waiting transactions for the next height; invalid ones leave the mempool. */
+  propose(time: number, proposer: Uint8Array): Block {
+    const candidates = this.#mempool.candidates(this.#state, this.#state.params.maxBlockTxs);
+    const built = buildBlock(this.#state, candidates, { time, proposer });
+    for (const { tx } of built.rejected) this.#mempool.removeBytes(tx);
+    this.#checked.set(toHex(built.block.hash), { block: built.block, state: built.state });
+    return built.block;
+  }
+
+  /**
+   * Checks proposal bytes against the current state; the answer is remembered by hash. `now`
+   * is this node's clock: a proposer cannot date a block further ahead than MAX_CLOCK_DRIFT_MS.
+   */
+  validate(bytes: Uint8Array, now: number): { ok: true; block: Block } | { ok: false; error: LedgerError } {
+    const decoded = decodeBlock(bytes, this.#state.params.maxBlockBytes);
+    if (!decoded.ok) return decoded;
+    const key = toHex(decoded.value.hash);
+    let judged = this.#checked.get(key);
+    if (!judged && decoded.value.header.time > now + MAX_CLOCK_DRIFT_MS) {
+      return { ok: false, error: { code: 'BAD_TIME', message: `block time is ${decoded.value.header.time - now} ms ahead of this node's clock` } };
+    }
+    if (!judged) {
+      if (this.#checked.size >= MAX_CHECKED_BLOCKS) this.#checked.clear();
+      const applied = applyBlock(this.#state, decoded.value);
+      judged = applied.ok ? { block: decoded.value, state: applied.value } : applied.error;
+      this.#checked.set(key, judged);
+    }
+    return 'block' in judged ? { ok: true, block: judged.block } : { ok: false, error: judged };
+  }
+
+  /** Stores a decided block with its commit certificate and moves to the next height. */
+  async commit(bytes: Uint8Array, commit: Uint8Array): Promise<Block> {
+    const judged = this.validate(bytes, Number.POSITIVE_INFINITY);
+    if (!judged.ok) throw new Error(`consensus decided a block this node finds invalid: ${judged.error.code}: ${judged.error.message}`);
+    const checked = this.#checked.get(toHex(judged.block.hash)) as CheckedBlock;
+    await this.#store.commitBlock(checked.block, commit, checked.state);
+    this.#state = checked.state;
+    this.#checked.clear();
+    this.#mempool.afterCommit(this.#state);
+    return checked.block;
+  }
+}
