@@ -112,3 +112,11 @@ describe('decode refuses bad input with a typed error', () => {
     );
   });
 });
+
+describe('decode leaves its input alone', () => {
+  it('adds no property to the byte array it reads', () => {
+    const bytes = encode([1, 'two', new Uint8Array([3])]);
+    decode(bytes);
+    expect(Object.getOwnPropertyNames(bytes)).toEqual(Array.from({ length: bytes.length }, (_, i) => String(i)));
+  });
+});

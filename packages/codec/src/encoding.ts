@@ -79,7 +79,8 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Value {
   if (bytes.length === 0) throw new CodecError('MALFORMED', 'input is empty');
   let raw: unknown;
   try {
-    raw = packr.unpack(bytes);
+    // A fresh view: msgpackr caches a DataView on the array it reads, and the caller's stays untouched.
+    raw = packr.unpack(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     if (/end of buffer not reached/i.test(message)) throw new CodecError('TRAILING_BYTES', 'bytes follow the encoded value');

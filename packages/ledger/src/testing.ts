@@ -1,16 +1,22 @@
 import { sha256 } from '@certledger/codec';
 import { signerFromSeed, type Signer } from '@certledger/crypto';
 import { DEFAULT_PARAMS, genesisState, type Genesis } from './genesis.js';
+import { anchorRootDigest } from './issuance.js';
 import type { State } from './state.js';
 import type { Action } from './transaction.js';
 import { approveGovernance, prepareTransaction, signTransaction } from './tx-codec.js';
+
+/** The seed behind {@link testSigner}, for tests that need key files. */
+export function testSeed(name: string): Uint8Array {
+  return sha256(new TextEncoder().encode(`certledger test key ${name}`));
+}
 
 /**
  * A small network for tests and benchmarks: keys derived from names, so every run and every
  * process builds the same chain. Never for real use: anyone can derive these keys.
  */
 export function testSigner(name: string): Signer {
-  return signerFromSeed(sha256(new TextEncoder().encode(`certledger test key ${name}`)));
+  return signerFromSeed(testSeed(name));
 }
 
 export interface TestNetwork {
@@ -49,4 +55,12 @@ export function testNetwork(validatorCount = 4, chainId = 'test-chain'): TestNet
 export function makeTx(chainId: string, sender: Signer, seq: number, action: Action, approvers: readonly Signer[] = []): Uint8Array {
   const unsigned = prepareTransaction({ chainId, sender: sender.publicKey, seq, action });
   return signTransaction(unsigned, sender, approvers.map((a) => approveGovernance(unsigned, a)));
+}
+
+/** A signed anchor of a batch root by a test network's issuing department. */
+export function testAnchorTx(chainId: string, seq: number, root: Uint8Array, issuerId = 'transport', typeId = 'driving-licence'): Uint8Array {
+  const issuer = testSigner(`issuer-${issuerId}`);
+  const fields = { issuerId, typeId, typeVersion: 1, root, leafCount: 1 };
+  const action: Action = { kind: 'anchor', ...fields, rootSignature: issuer.sign(anchorRootDigest({ chainId, ...fields })) };
+  return makeTx(chainId, issuer, seq, action);
 }

@@ -85,4 +85,18 @@ describe('LedgerStore', () => {
     expect(Array.from((await store.readSignRecord())!)).toEqual([1, 2, 3]);
     await store.close();
   });
+
+  it('keeps the lock record and each piece of evidence once across reopening', async () => {
+    let store = await LedgerStore.open(dir, net.genesis);
+    expect(await store.readLockRecord()).toBeUndefined();
+    await store.writeLockRecord(new Uint8Array([4, 5]));
+    await store.recordEvidence(new Uint8Array([9]));
+    await store.recordEvidence(new Uint8Array([9]));
+    await store.recordEvidence(new Uint8Array([8]));
+    await store.close();
+    store = await LedgerStore.open(dir, net.genesis);
+    expect(Array.from((await store.readLockRecord())!)).toEqual([4, 5]);
+    expect((await store.listEvidence()).map((e) => Array.from(e)).sort()).toEqual([[8], [9]]);
+    await store.close();
+  });
 });

@@ -1,4 +1,4 @@
-import { bytesEqual, decode, encode, readTuple, readUint, toHex, type Value } from '@certledger/codec';
+import { bytesEqual, decode, encode, readTuple, readUint, sha256, toHex, type Value } from '@certledger/codec';
 import {
   anchorFromValue,
   anchorToValue,
@@ -231,6 +231,26 @@ export class LedgerStore {
   /** Synced before the signed message may leave the node: the sign-guard's durable half. */
   async writeSignRecord(record: Uint8Array): Promise<void> {
     await this.#meta.put('sign-record', record, { sync: true });
+  }
+
+  async readLockRecord(): Promise<Uint8Array | undefined> {
+    return this.#meta.get('lock-record');
+  }
+
+  /** The block consensus locked on, with its prevote quorum; synced like the sign record. */
+  async writeLockRecord(record: Uint8Array): Promise<void> {
+    await this.#meta.put('lock-record', record, { sync: true });
+  }
+
+  /** Keeps proof of a validator's equivocation (encoded evidence), once per proof. */
+  async recordEvidence(evidence: Uint8Array): Promise<void> {
+    await this.#meta.put(`evidence/${toHex(sha256(evidence))}`, evidence, { sync: true });
+  }
+
+  async listEvidence(): Promise<Uint8Array[]> {
+    const found: Uint8Array[] = [];
+    for await (const value of this.#meta.values({ gte: 'evidence/', lt: 'evidence0' })) found.push(value);
+    return found;
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,193 @@
+import { toHex } from '@certledger/codec';
+import { decodeTransaction, type Block, type State } from '@certledger/ledger';
+import type { PeerNode } from '@certledger/p2p';
+import type { LedgerStore } from '@certledger/store';
+import type { Registry } from 'prom-client';
+import type { NodeConfig } from './config.js';
+import type { ConsensusDriver, DriverEvents } from './consensus-driver.js';
+import type { LedgerApp } from './ledger-app.js';
+import type { Logger } from './logger.js';
+import type { Mempool } from './mempool.js';
+import type { NodeMetrics } from './metrics.js';
+import type { NodeHandle, NodeStatus, SubmitResult } from './node-handle.js';
+
+interface RuntimeParts {
+  readonly config: NodeConfig;
+  readonly key: { readonly publicKey: Uint8Array };
+  readonly store: LedgerStore;
+  readonly app: LedgerApp;
+  readonly mempool: Mempool;
+  readonly metrics: NodeMetrics;
+  readonly peer: PeerNode;
+  readonly log: Logger;
+}
+
+/** Transactions whose submission time is kept to measure commit latency, at most. */
+const MAX_TRACKED_SUBMISSIONS = 100_000;
+
+/** A running node: the handle the gateway and CLI use, and the glue between its parts. */
+export class NodeRuntime implements NodeHandle {
+  readonly name: string;
+  readonly publicKey: Uint8Array;
+  readonly store: LedgerStore;
+  readonly #parts: RuntimeParts;
+  /** Callers waiting for a transaction's commit: called with its height, or undefined on timeout or stop. */
+  readonly #waiters = new Map<string, Set<(height: number | undefined) => void>>();
+  readonly #submittedAt = new Map<string, number>();
+  readonly #peerNames = new Map<string, string>();
+  #driver: ConsensusDriver | undefined;
+  #syncing = false;
+  #lastCommitAt = 0;
+  #stopping: Promise<void> | undefined;
+
+  constructor(parts: RuntimeParts) {
+    this.#parts = parts;
+    this.name = parts.config.name;
+    this.publicKey = parts.key.publicKey;
+    this.store = parts.store;
+    for (const p of parts.config.p2p.peers) this.#peerNames.set(toHex(p.publicKey), p.name);
+    parts.peer.onPeerConnected(() => this.#updatePeerMetric());
+    parts.peer.onPeerDisconnected(() => this.#updatePeerMetric());
+  }
+
+  get state(): State {
+    return this.#parts.app.state;
+  }
+
+  get metricsRegistry(): Registry {
+    return this.#parts.metrics.registry;
+  }
+
+  attach(driver: ConsensusDriver): void {
+    this.#driver = driver;
+  }
+
+  setSyncing(syncing: boolean): void {
+    this.#syncing = syncing;
+  }
+
+  sendTo(peerHex: string, channel: string, bytes: Uint8Array): void {
+    this.#parts.peer.send(Uint8Array.from(Buffer.from(peerHex, 'hex')), channel, bytes);
+  }
+
+  status(): NodeStatus {
+    const state = this.state;
+    const consensus = this.#driver?.engine.status;
+    const connected = new Set(this.#parts.peer.connectedPeers().map((k) => toHex(k)));
+    const validatorNames = new Map(state.validators.map((v) => [toHex(v.publicKey), v.name]));
+    const known = new Set([...this.#peerNames.keys(), ...validatorNames.keys(), ...connected]);
+    known.delete(toHex(this.publicKey));
+    return {
+      name: this.name,
+      mode: this.#parts.config.mode,
+      chainId: state.chainId,
+      publicKey: toHex(this.publicKey),
+      height: state.height,
+      lastBlockHash: toHex(state.lastBlockHash),
+      lastBlockTime: state.lastBlockTime,
+      consensus: { height: consensus?.height ?? state.height + 1, round: consensus?.round ?? 0, step: consensus?.step ?? 'propose' },
+      syncing: this.#syncing,
+      peers: [...known].sort().map((key) => ({ name: this.#peerNames.get(key) ?? validatorNames.get(key) ?? key.slice(0, 16), publicKey: key, connected: connected.has(key) })),
+      mempool: { txs: this.#parts.mempool.size, bytes: this.#parts.mempool.bytes },
+      validators: state.validators.map((v) => ({ name: v.name, publicKey: toHex(v.publicKey), power: v.power })),
+    };
+  }
+
+  submitTransaction(bytes: Uint8Array): SubmitResult {
+    const result = this.#accept(bytes);
+    if (result.ok) {
+      this.#parts.peer.broadcast('tx', bytes);
+      if (this.#submittedAt.size >= MAX_TRACKED_SUBMISSIONS) this.#submittedAt.clear();
+      this.#submittedAt.set(result.id, Date.now());
+    } else {
+      this.#parts.metrics.rejectedTxs.inc({ code: result.error.code });
+    }
+    return result;
+  }
+
+  receiveGossipedTx(from: Uint8Array, bytes: Uint8Array): void {
+    const result = this.#accept(bytes);
+    if (!result.ok && result.error.code !== 'DUPLICATE_TX') {
+      this.#parts.log.debug({ peer: toHex(from).slice(0, 16), code: result.error.code }, 'refused a gossiped transaction');
+    }
+  }
+
+  #accept(bytes: Uint8Array): SubmitResult {
+    const added = this.#parts.mempool.add(bytes, this.state);
+    this.#parts.metrics.mempoolSize.set(this.#parts.mempool.size);
+    this.#parts.metrics.mempoolBytes.set(this.#parts.mempool.bytes);
+    return added.ok ? { ok: true, id: added.id } : added;
+  }
+
+  async waitForCommit(txId: string, timeoutMs: number): Promise<{ readonly height: number } | undefined> {
+    const stored = await this.store.getTx(txId);
+    if (stored) return { height: stored.height };
+    return new Promise((resolve) => {
+      const waiters = this.#waiters.get(txId) ?? new Set();
+      const done = (height: number | undefined) => {
+        clearTimeout(timer);
+        waiters.delete(done);
+        if (waiters.size === 0) this.#waiters.delete(txId);
+        resolve(height === undefined ? undefined : { height });
+      };
+      const timer = setTimeout(() => done(undefined), timeoutMs);
+      waiters.add(done);
+      this.#waiters.set(txId, waiters);
+    });
+  }
+
+  driverEvents(): DriverEvents {
+    return {
+      committed: (block, round) => this.#onCommitted(block, round),
+      evidence: (bytes) => this.#parts.log.warn({ evidence: toHex(bytes).slice(0, 64), bytes: bytes.length }, 'a validator signed conflicting messages; evidence stored'),
+      rejected: (from, code, reason) => {
+        this.#parts.metrics.peerErrors.inc({ kind: code });
+        this.#parts.log.debug({ peer: from.slice(0, 16), code, reason }, 'refused a consensus message');
+      },
+    };
+  }
+
+  #onCommitted(block: Block, round: number): void {
+    const { metrics, log, mempool } = this.#parts;
+    const now = Date.now();
+    const height = block.header.height;
+    metrics.height.set(height);
+    metrics.committedTxs.inc(block.txs.length);
+    metrics.mempoolSize.set(mempool.size);
+    metrics.mempoolBytes.set(mempool.bytes);
+    if (this.#lastCommitAt > 0) metrics.blockInterval.observe((now - this.#lastCommitAt) / 1000);
+    this.#lastCommitAt = now;
+    for (const bytes of block.txs) {
+      const decoded = decodeTransaction(bytes, Number.MAX_SAFE_INTEGER);
+      if (!decoded.ok) continue;
+      const id = toHex(decoded.value.id);
+      const submitted = this.#submittedAt.get(id);
+      if (submitted !== undefined) {
+        metrics.commitLatency.observe((now - submitted) / 1000);
+        this.#submittedAt.delete(id);
+      }
+      for (const waiter of [...(this.#waiters.get(id) ?? [])]) waiter(height);
+    }
+    const status = this.#driver?.engine.status;
+    if (status) metrics.round.set(status.round);
+    log.info({ height, round, txs: block.txs.length, hash: toHex(block.hash).slice(0, 16) }, 'committed block');
+  }
+
+  #updatePeerMetric(): void {
+    this.#parts.metrics.peers.set(this.#parts.peer.connectedPeers().length);
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown();
+    return this.#stopping;
+  }
+
+  async #shutdown(): Promise<void> {
+    const { peer, store, log } = this.#parts;
+    await this.#driver?.stop();
+    await peer.stop();
+    for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter(undefined);
+    await store.close();
+    log.info({ height: this.state.height }, 'node stopped');
+  }
+}
