@@ -16,6 +16,7 @@ import {
   signReference,
   verify,
   verifyReference,
+  verifyRemembered,
 } from './index.js';
 
 const seed = fromHex('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
@@ -158,5 +159,22 @@ describe('isValidPublicKey', () => {
     expect(isValidPublicKey(notOnCurve)).toBe(false);
     expect(isValidPublicKey(new Uint8Array(32).fill(0xff))).toBe(false);
     expect(isValidPublicKey(new Uint8Array(31))).toBe(false);
+  });
+});
+
+describe('verifyRemembered', () => {
+  it('answers exactly as verify, before and after remembering, for valid and altered signatures', () => {
+    const pair = keyPairFromSeed(new Uint8Array(32).fill(9));
+    const message = taggedHash('tx-signing', new Uint8Array([1, 2, 3]));
+    const signature = sign(message, pair.secretKey);
+    const altered = Uint8Array.from(signature, (b, i) => (i === 10 ? b ^ 1 : b));
+    for (let pass = 0; pass < 2; pass++) {
+      expect(verifyRemembered(signature, message, pair.publicKey)).toBe(true);
+      expect(verifyRemembered(altered, message, pair.publicKey)).toBe(false);
+      expect(verifyRemembered(signature, taggedHash('tx-signing', new Uint8Array([1])), pair.publicKey)).toBe(false);
+      expect(verifyRemembered(signature, message, keyPairFromSeed(new Uint8Array(32).fill(8)).publicKey)).toBe(false);
+    }
+    const long = new Uint8Array(1000).fill(7);
+    expect(verifyRemembered(sign(long, pair.secretKey), long, pair.publicKey)).toBe(true);
   });
 });

@@ -4,6 +4,7 @@ import { backend as activeBackend } from '#ed25519-backend';
 import { backend as referenceBackend } from './backend-noble.js';
 import type { Ed25519Backend } from './backend-types.js';
 import { requireBytes, requireSeed } from './inputs.js';
+import { BoundedLru } from './lru.js';
 import { makeKeyPair } from './secret.js';
 import { hasAcceptableKeyEncoding, passesStrictPrechecks, PUBLIC_KEY_BYTES, SEED_BYTES } from './strict-rule.js';
 
@@ -97,4 +98,28 @@ export function isValidPublicKey(publicKey: Uint8Array): boolean {
   } catch {
     return false;
   }
+}
+
+/** Signatures already found valid, so a transaction checked on arrival is not checked again in its block. */
+const verifiedSignatures = new BoundedLru<string, true>(100_000);
+/** Longer messages are verified every time: keys stay small (transactions sign 32-byte digests). */
+const MAX_REMEMBERED_MESSAGE_BYTES = 256;
+
+function rememberKey(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): string {
+  return String.fromCharCode(...signature, ...publicKey, ...message);
+}
+
+/**
+ * {@link verify} with a bounded memory of valid signatures. The answer is the same as
+ * `verify`'s (a pure function's result is only remembered, never guessed); only valid
+ * signatures are remembered, so garbage cannot fill the memory.
+ */
+export function verifyRemembered(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean {
+  if (!passesStrictPrechecks(signature, message, publicKey)) return false;
+  if (message.length > MAX_REMEMBERED_MESSAGE_BYTES) return activeBackend.verifyEquation(signature, message, publicKey);
+  const key = rememberKey(signature, message, publicKey);
+  if (verifiedSignatures.get(key)) return true;
+  const valid = activeBackend.verifyEquation(signature, message, publicKey);
+  if (valid) verifiedSignatures.set(key, true);
+  return valid;
 }

@@ -1,5 +1,5 @@
 import { bytesEqual, compareBytes, toHex } from '@certledger/codec';
-import { verify } from '@certledger/crypto';
+import { verifyRemembered } from '@certledger/crypto';
 import { reject } from './errors.js';
 import { checkValidatorSet } from './validators.js';
 import { certTypeKey, VALIDATOR_SET_DELAY, type IssuerRecord, type State, type ValidatorRecord } from './state.js';
@@ -14,7 +14,7 @@ export function checkApprovals(state: State, tx: Transaction): void {
   for (const approval of tx.approvals) {
     const validator = byKey.get(toHex(approval.publicKey));
     if (!validator) reject('BAD_APPROVALS', `approval by ${toHex(approval.publicKey)}, which is not a current validator`);
-    if (!verify(approval.signature, digest, approval.publicKey)) {
+    if (!verifyRemembered(approval.signature, digest, approval.publicKey)) {
       reject('BAD_APPROVALS', `the approval by validator ${validator.name} does not verify`);
     }
     approved += validator.power;

@@ -1,5 +1,5 @@
 import { bytesEqual, encode, taggedHash, toHex } from '@certledger/codec';
-import { verify } from '@certledger/crypto';
+import { verifyRemembered } from '@certledger/crypto';
 import { leafHash } from '@certledger/merkle';
 import { reject } from './errors.js';
 import { appendToLog } from './logs.js';
@@ -53,7 +53,7 @@ export function applyAnchor(state: State, action: Anchor, tx: Transaction, heigh
   const rootHex = toHex(action.root);
   if (state.anchors.has(rootHex)) reject('DUPLICATE_ANCHOR', `batch root ${rootHex} is already anchored`);
   const digest = anchorRootDigest({ ...action, chainId: state.chainId });
-  if (!verify(action.rootSignature, digest, tx.body.sender)) {
+  if (!verifyRemembered(action.rootSignature, digest, tx.body.sender)) {
     reject('BAD_ROOT_SIGNATURE', 'the root signature does not verify under the sender key');
   }
   const record: AnchorRecord = {

@@ -1,5 +1,5 @@
 import { toHex } from '@certledger/codec';
-import { verify } from '@certledger/crypto';
+import { verifyRemembered } from '@certledger/crypto';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
 import { applyGovernance, checkApprovals } from './governance.js';
 import { applyAnchor, applyRevoke } from './issuance.js';
@@ -20,7 +20,7 @@ export interface TxContext {
 export function applyTransactionUnchecked(state: State, tx: Transaction, ctx: TxContext): State {
   const { body } = tx;
   if (body.chainId !== state.chainId) reject('WRONG_CHAIN', `the transaction is for chain "${body.chainId}", this is "${state.chainId}"`);
-  if (!verify(tx.signature, txSigningDigest(tx.bodyBytes), body.sender)) {
+  if (!verifyRemembered(tx.signature, txSigningDigest(tx.bodyBytes), body.sender)) {
     reject('BAD_SIGNATURE', 'the transaction signature does not verify under its sender key');
   }
   const senderHex = toHex(body.sender);
