@@ -26,12 +26,16 @@ export interface TestNetwork {
   readonly state: State;
 }
 
-export function testNetwork(validatorCount = 4, chainId = 'test-chain'): TestNetwork {
+/**
+ * `extraIssuers` adds departments `dept-0`, `dept-1`... authorised for `bench-licence@1`, so
+ * load tests can spread transactions over many senders.
+ */
+export function testNetwork(validatorCount = 4, chainId = 'test-chain', extraIssuers = 0): TestNetwork {
   const validators = Array.from({ length: validatorCount }, (_, i) => testSigner(`validator-${i}`));
-  const issuers = new Map([
-    ['transport', testSigner('issuer-transport')],
-    ['health', testSigner('issuer-health')],
-  ]);
+  const extraIds = Array.from({ length: extraIssuers }, (_, i) => `dept-${i}`);
+  const issuerIds = ['transport', 'health', ...extraIds];
+  const issuers = new Map(issuerIds.map((id) => [id, testSigner(`issuer-${id}`)]));
+  const displayNames: Record<string, string> = { transport: 'Department of Transport', health: 'Department of Health' };
   const genesis: Genesis = {
     chainId,
     genesisTime: 1_700_000_000_000,
@@ -39,13 +43,11 @@ export function testNetwork(validatorCount = 4, chainId = 'test-chain'): TestNet
     validators: validators
       .map((v, i) => ({ publicKey: v.publicKey, power: 10, name: `validator-${i}` }))
       .sort((a, b) => Buffer.compare(a.publicKey, b.publicKey)),
-    issuers: [
-      { issuerId: 'transport', displayName: 'Department of Transport', publicKey: (issuers.get('transport') as Signer).publicKey },
-      { issuerId: 'health', displayName: 'Department of Health', publicKey: (issuers.get('health') as Signer).publicKey },
-    ],
+    issuers: issuerIds.map((issuerId) => ({ issuerId, displayName: displayNames[issuerId] ?? `Department ${issuerId}`, publicKey: issuers.get(issuerId)!.publicKey })),
     certTypes: [
       { typeId: 'driving-licence', version: 1, displayName: 'Driving licence', schemaHash: sha256(new Uint8Array([1])), issuers: ['transport'] },
       { typeId: 'nurse-licence', version: 1, displayName: 'Nursing licence', schemaHash: sha256(new Uint8Array([2])), issuers: ['health'] },
+      ...(extraIds.length > 0 ? [{ typeId: 'bench-licence', version: 1, displayName: 'Benchmark licence', schemaHash: sha256(new Uint8Array([3])), issuers: extraIds }] : []),
     ],
   };
   return { genesis, validators, issuers, state: genesisState(genesis) };

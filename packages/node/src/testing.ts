@@ -21,9 +21,27 @@ export const FAST_TIMINGS: ConsensusTimings = { blockIntervalMs: 100, timeoutPro
  * Writes the ledger's deterministic test network (validator keys derived from names) as node
  * configs, genesis and key files under `dir`, listening on 127.0.0.1 only.
  */
-export function writeTestNetwork(dir: string, options: { validators?: number; basePort: number; apiBasePort?: number; timings?: ConsensusTimings; chainId?: string }): TestNetworkFiles {
+export interface ExtraPeer {
+  readonly name: string;
+  readonly publicKey: Uint8Array;
+  readonly address: string;
+}
+
+export function writeTestNetwork(
+  dir: string,
+  options: {
+    validators?: number;
+    basePort: number;
+    apiBasePort?: number;
+    timings?: ConsensusTimings;
+    chainId?: string;
+    extraPeers?: readonly ExtraPeer[];
+    /** Departments dept-0... added for load tests. */
+    extraIssuers?: number;
+  },
+): TestNetworkFiles {
   const count = options.validators ?? 4;
-  const network = testNetwork(count, options.chainId ?? 'test-chain');
+  const network = testNetwork(count, options.chainId ?? 'test-chain', options.extraIssuers ?? 0);
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesisToJson(network.genesis), null, 2));
   const p2pPorts = Array.from({ length: count }, (_, i) => options.basePort + i);
@@ -42,7 +60,10 @@ export function writeTestNetwork(dir: string, options: { validators?: number; ba
       dataDir: 'data',
       p2p: {
         listen: [`/ip4/127.0.0.1/tcp/${p2pPorts[i]}`],
-        peers: keys.map((peer, j) => ({ name: `validator-${j}`, publicKey: toHex(peer.publicKey), addresses: [`/ip4/127.0.0.1/tcp/${p2pPorts[j]}`] })).filter((_, j) => j !== i),
+        peers: [
+          ...keys.map((peer, j) => ({ name: `validator-${j}`, publicKey: toHex(peer.publicKey), addresses: [`/ip4/127.0.0.1/tcp/${p2pPorts[j]}`] })).filter((_, j) => j !== i),
+          ...(options.extraPeers ?? []).map((peer) => ({ name: peer.name, publicKey: toHex(peer.publicKey), addresses: [peer.address] })),
+        ],
       },
       api: { host: '127.0.0.1', port: apiPorts[i] },
       consensus: options.timings ?? FAST_TIMINGS,

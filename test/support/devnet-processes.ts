@@ -1,0 +1,144 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { writeTestNetwork, type ExtraPeer, type TestNetworkFiles } from '@certledger/node/testing';
+
+const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/certledger.mjs');
+
+export interface NodeStatusJson {
+  readonly height: number;
+  readonly lastBlockHash: string;
+  readonly syncing: boolean;
+  readonly consensus: { readonly height: number; readonly round: number };
+  readonly peers: readonly { readonly connected: boolean }[];
+}
+
+export async function sleep(ms: number): Promise<void> {
+  await new Promise((r) => setTimeout(r, ms));
+}
+
+/** Polls until `condition` holds; throws naming `what` after `timeoutMs`. */
+export async function until(condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition()) return;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/**
+ * A devnet of validator processes on 127.0.0.1, each started with `certledger node start`,
+ * for tests that kill, pause and restart real processes. Logs go to `<dir>/<name>.log`.
+ */
+export class DevnetProcesses {
+  readonly dir: string;
+  readonly network: TestNetworkFiles;
+  readonly #children = new Map<number, ChildProcess>();
+
+  constructor(options: { validators?: number; basePort: number; extraPeers?: readonly ExtraPeer[] }) {
+    this.dir = mkdtempSync(join(tmpdir(), 'certledger-devnet-'));
+    this.network = writeTestNetwork(this.dir, { ...options, apiBasePort: options.basePort + 50 });
+  }
+
+  get size(): number {
+    return this.network.configFiles.length;
+  }
+
+  p2pAddress(i: number): string {
+    return `/ip4/127.0.0.1/tcp/${this.network.p2pPorts[i]}`;
+  }
+
+  api(i: number): string {
+    return `http://127.0.0.1:${this.network.apiPorts[i]}`;
+  }
+
+  start(i: number): void {
+    if (this.#children.has(i)) throw new Error(`validator ${i} is already running`);
+    const log = createWriteStream(join(this.dir, `validator-${i}.log`), { flags: 'a' });
+    const child = spawn(process.execPath, [CLI, 'node', 'start', '--config', this.network.configFiles[i]!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    child.once('exit', () => this.#children.delete(i));
+    this.#children.set(i, child);
+  }
+
+  startAll(): void {
+    for (let i = 0; i < this.size; i++) this.start(i);
+  }
+
+  isRunning(i: number): boolean {
+    return this.#children.has(i);
+  }
+
+  /** SIGKILL: no shutdown code runs, as in a power cut. */
+  async kill(i: number): Promise<void> {
+    await this.#signal(i, 'SIGKILL');
+  }
+
+  /** SIGTERM: a graceful stop. */
+  async stop(i: number): Promise<void> {
+    await this.#signal(i, 'SIGTERM');
+  }
+
+  async #signal(i: number, signal: NodeJS.Signals): Promise<void> {
+    const child = this.#children.get(i);
+    if (!child) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill(signal);
+    await Promise.race([exited, sleep(15_000)]);
+    if (this.#children.has(i)) {
+      child.kill('SIGKILL');
+      await exited;
+    }
+  }
+
+  async status(i: number): Promise<NodeStatusJson | undefined> {
+    try {
+      const response = await fetch(`${this.api(i)}/v1/status`, { signal: AbortSignal.timeout(2000) });
+      return response.ok ? ((await response.json()) as NodeStatusJson) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async height(i: number): Promise<number> {
+    return (await this.status(i))?.height ?? -1;
+  }
+
+  async heights(indexes: readonly number[]): Promise<number[]> {
+    return Promise.all(indexes.map((i) => this.height(i)));
+  }
+
+  /** Submits a transaction and waits for its commit; answers the HTTP status and body. */
+  async submit(i: number, tx: Uint8Array, waitSeconds = 20): Promise<{ status: number; body: { id?: string; height?: number; error?: { code: string } } }> {
+    const response = await fetch(`${this.api(i)}/v1/transactions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tx: Buffer.from(tx).toString('base64'), wait: waitSeconds }),
+      signal: AbortSignal.timeout((waitSeconds + 10) * 1000),
+    });
+    return { status: response.status, body: (await response.json()) as { id?: string; height?: number } };
+  }
+
+  async transaction(i: number, id: string): Promise<{ status: number; height?: number }> {
+    const response = await fetch(`${this.api(i)}/v1/transactions/${id}`, { signal: AbortSignal.timeout(5000) });
+    const body = (await response.json()) as { height?: number };
+    return { status: response.status, height: body.height };
+  }
+
+  async blockHash(i: number, height: number): Promise<string | undefined> {
+    const response = await fetch(`${this.api(i)}/v1/blocks/${height}`, { signal: AbortSignal.timeout(5000) });
+    if (!response.ok) return undefined;
+    return ((await response.json()) as { hash: string }).hash;
+  }
+
+  async shutdown(): Promise<void> {
+    await Promise.all([...this.#children.keys()].map((i) => this.stop(i)));
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
