@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import type { ConsensusTimings } from '@certledger/node';
 import { writeTestNetwork, type ExtraPeer, type TestNetworkFiles } from '@certledger/node/testing';
 
 const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/certledger.mjs');
@@ -37,7 +38,7 @@ export class DevnetProcesses {
   readonly network: TestNetworkFiles;
   readonly #children = new Map<number, ChildProcess>();
 
-  constructor(options: { validators?: number; basePort: number; extraPeers?: readonly ExtraPeer[] }) {
+  constructor(options: { validators?: number; basePort: number; extraPeers?: readonly ExtraPeer[]; extraIssuers?: number; timings?: ConsensusTimings }) {
     this.dir = mkdtempSync(join(tmpdir(), 'certledger-devnet-'));
     this.network = writeTestNetwork(this.dir, { ...options, apiBasePort: options.basePort + 50 });
   }

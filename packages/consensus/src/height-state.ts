@@ -71,7 +71,7 @@ export class HeightState {
     if (!this.verify(vote.signature, voteDigest(vote.body), vote.validator)) {
       throw new ConsensusError('BAD_SIGNATURE', `${vote.type} signature of ${toHex(vote.validator)} does not verify`);
     }
-    const result = tally.add(vote, wire, power);
+    const result = tally.add(vote, wire, power, vote.blockHash !== null && this.blocks.has(toHex(vote.blockHash)));
     if (result.outcome === 'duplicate') return undefined;
     state.noteSender(vote.validator, power);
     return result.outcome === 'conflict' ? this.#evidence(result.existing.wire, wire, vote) : undefined;

@@ -4,9 +4,11 @@ import type { Vote } from './messages.js';
 const NIL = 'nil';
 /**
  * A validator voting for several blocks in one round is faulty; its votes still count for each
- * block (as the protocol's proofs assume), but only this many, so it cannot fill our memory.
+ * block (as the protocol's proofs assume). Votes for blocks this node has not seen proposed
+ * count only up to this many per validator, so it cannot fill our memory; votes for nil and
+ * for known blocks always count, so it cannot crowd out the vote a quorum needs either.
  */
-const MAX_VALUES_PER_VALIDATOR = 3;
+const MAX_UNKNOWN_VALUES_PER_VALIDATOR = 3;
 
 function valueKey(blockHash: Uint8Array | null): string {
   return blockHash === null ? NIL : toHex(blockHash);
@@ -35,14 +37,14 @@ export class VoteTally {
     return existing !== undefined && bytesEqual(existing.vote.body, vote.body) && bytesEqual(existing.vote.signature, vote.signature);
   }
 
-  /** Counts a vote whose signature and power the caller has checked. */
-  add(vote: Vote, wire: Uint8Array, power: number): AddVoteResult {
+  /** Counts a vote whose signature and power the caller has checked; `knownBlock` lifts the bound on values. */
+  add(vote: Vote, wire: Uint8Array, power: number, knownBlock = false): AddVoteResult {
     const signer = toHex(vote.validator);
     const key = valueKey(vote.blockHash);
     let values = this.#byValidator.get(signer);
     if (values?.has(key)) return { outcome: 'duplicate' };
     const first = values?.values().next().value;
-    if (values && values.size >= MAX_VALUES_PER_VALIDATOR) return { outcome: 'conflict', existing: first! };
+    if (values && !knownBlock && key !== NIL && values.size >= MAX_UNKNOWN_VALUES_PER_VALIDATOR) return { outcome: 'conflict', existing: first! };
     if (!values) {
       values = new Map();
       this.#byValidator.set(signer, values);
