@@ -26,7 +26,7 @@ export const ROUND_WINDOW = 100;
  * precommit it signed before a crash in an earlier round; leaving a round early never endangers
  * safety, which rests on locks alone.
  */
-const ROUND_TIMEOUT_FACTOR = 3;
+const ROUND_TIMEOUT_FACTOR = 4;
 /** Messages for the next height kept until this node gets there. */
 const MAX_BUFFERED_MESSAGES = 2000;
 
