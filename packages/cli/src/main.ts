@@ -1,6 +1,8 @@
 import { Command } from 'commander';
+import { registerClientCommands } from './commands/client.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerNetworkCommands } from './commands/network.js';
+import { registerNodeCommands } from './commands/node.js';
 
 const program = new Command()
   .name('certledger')
@@ -10,6 +12,8 @@ const program = new Command()
 
 registerNetworkCommands(program);
 registerKeyCommands(program);
+registerNodeCommands(program);
+registerClientCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`certledger: ${err instanceof Error ? err.message : String(err)}\n`);

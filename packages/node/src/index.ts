@@ -1,4 +1,4 @@
-export { startNode, CHANNEL } from './start-node.js';
+export { startNode, CHANNEL, p2pProtocol } from './start-node.js';
 export type { NodeHandle, NodeStatus, PeerStatus, SubmitResult } from './node-handle.js';
 export { loadNodeConfig, parseNodeConfig, ConfigError, DEFAULT_TIMINGS, type NodeConfig, type ConsensusTimings } from './config.js';
 export { createLogger, type Logger } from './logger.js';

@@ -17,6 +17,11 @@ import { NodeRuntime } from './node-runtime.js';
 import type { NodeHandle } from './node-handle.js';
 
 export const CHANNEL = { consensus: 'consensus', tx: 'tx', sync: 'sync' } as const;
+
+/** The libp2p protocol of a chain's nodes: nodes of different chains never talk. */
+export function p2pProtocol(chainId: string): string {
+  return `/certledger/${chainId}/1`;
+}
 /** How often a re-broadcast of this node's own consensus messages recovers what was lost. */
 const REBROADCAST_MS = 1000;
 
@@ -83,7 +88,7 @@ export async function startNode(config: NodeConfig, options: { logger?: Logger }
       channels: Object.values(CHANNEL),
       maxMessageBytes,
       logger: p2pLogger(log),
-      protocol: `/certledger/${state.chainId}/1`,
+      protocol: p2pProtocol(state.chainId),
     });
     const runtime = new NodeRuntime({ config, key, store, app, mempool, metrics, peer, log });
     const sync = new BlockSync(

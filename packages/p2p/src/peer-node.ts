@@ -358,7 +358,7 @@ export class PeerNode {
   private admitKey(peer: string): Admission {
     if (peer === this.ownHex) return { allowed: false, reason: 'own key' };
     if (this.isBanned(peer)) return { allowed: false, reason: 'banned after a protocol violation' };
-    return { allowed: true };
+    if (this.options.peers.has(peer) || this.allowedKeysInclude(peer)) return { allowed: true };
     return { allowed: false, reason: 'key is not in the authorised set' };
   }
 
