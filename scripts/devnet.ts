@@ -41,7 +41,8 @@ async function main(): Promise<void> {
   });
   console.log(`\ndevnet ${network.chainId} running with ${network.nodes.length} validators`);
   for (const node of network.nodes) console.log(`  ${node.name.padEnd(12)} ${node.api}   (status: ${node.api}/v1/status)`);
-  console.log(`data and keys: ${dir}\nlogs:          ${join(dir, 'logs')}\nCtrl+C stops the nodes; run this again to continue the same chain.`);
+  console.log(`data and keys: ${dir}\nlogs:          ${join(dir, 'logs')} (JSON lines)\nstatus:        pnpm certledger status --api ${network.nodes[0]?.api ?? ''}\nmetrics:       ${network.nodes[0]?.api ?? ''}/metrics`);
+  console.log('Ctrl+C stops the nodes; run this again to continue the same chain.');
   const stop = () => {
     console.log('\nstopping nodes…');
     for (const child of children) child.kill('SIGTERM');

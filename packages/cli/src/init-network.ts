@@ -3,16 +3,13 @@ import { join, relative } from 'node:path';
 import { sha256, toHex } from '@certledger/codec';
 import { generateKeyPair, type KeyPair } from '@certledger/crypto';
 import { writeKeyFile } from '@certledger/crypto/keyfile';
-import { DEFAULT_PARAMS, genesisToJson, parseGenesis, type Genesis } from '@certledger/ledger';
+import { genesisToJson, parseGenesis, type Genesis } from '@certledger/ledger';
+import type { NetworkTemplate } from './network-template.js';
 
 export interface InitNetworkOptions {
   readonly out: string;
-  readonly validators: number;
-  readonly chainId: string;
-  /** First p2p port; node i listens on basePort + i and serves its API on apiBasePort + i. */
-  readonly basePort: number;
-  readonly apiBasePort: number;
-  readonly host: string;
+  /** The network's shape; node i listens on p2pBasePort + i and serves its API on apiBasePort + i. */
+  readonly template: NetworkTemplate;
   readonly genesisTime: number;
   readonly random?: (length: number) => Uint8Array;
 }
@@ -25,43 +22,31 @@ export interface NetworkNode {
   readonly api: string;
 }
 
-/** Issuing departments and licence types every new network starts with, so it can be tried at once. */
-const SAMPLE_ISSUERS = [
-  { issuerId: 'transport', displayName: 'Department of Transport' },
-  { issuerId: 'health', displayName: 'Department of Health' },
-];
-const SAMPLE_TYPES = [
-  { typeId: 'driving-licence', version: 1, displayName: 'Driving licence', issuers: ['transport'] },
-  { typeId: 'nurse-licence', version: 1, displayName: 'Nursing licence', issuers: ['health'] },
-];
-
 /**
  * Writes a new network: fresh keys (files 0600), genesis.json, one node.json per validator,
  * and network.json listing the nodes. Refuses to write into a folder that is not empty, so
  * no key is ever overwritten.
  */
 export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; nodes: NetworkNode[] } {
-  if (!Number.isInteger(options.validators) || options.validators < 1 || options.validators > 100) {
-    throw new RangeError(`the number of validators must be from 1 to 100, not ${options.validators}`);
-  }
+  const { template } = options;
   if (existsSync(options.out) && readdirSync(options.out).length > 0) {
     throw new Error(`${options.out} is not empty; choose a new folder so no existing key is overwritten`);
   }
   mkdirSync(options.out, { recursive: true });
   const random = options.random;
   const newKey = (): KeyPair => (random ? generateKeyPair(random) : generateKeyPair());
-  const validatorKeys = Array.from({ length: options.validators }, newKey);
-  const issuerKeys = SAMPLE_ISSUERS.map(newKey);
+  const validatorKeys = Array.from({ length: template.validators }, newKey);
+  const issuerKeys = template.issuers.map(newKey);
   const names = validatorKeys.map((_, i) => `validator-${i}`);
 
   const genesisJson = {
     ...genesisToJson({
-      chainId: options.chainId,
+      chainId: template.chainId,
       genesisTime: options.genesisTime,
-      params: DEFAULT_PARAMS,
+      params: template.params,
       validators: validatorKeys.map((k, i) => ({ publicKey: k.publicKey, power: 10, name: names[i] as string })),
-      issuers: SAMPLE_ISSUERS.map((issuer, i) => ({ ...issuer, publicKey: (issuerKeys[i] as KeyPair).publicKey })),
-      certTypes: SAMPLE_TYPES.map((t) => ({ ...t, schemaHash: sha256(new TextEncoder().encode(`${t.typeId}@${t.version}`)) })),
+      issuers: template.issuers.map((issuer, i) => ({ ...issuer, publicKey: (issuerKeys[i] as KeyPair).publicKey })),
+      certTypes: template.certTypes.map((t) => ({ ...t, schemaHash: sha256(new TextEncoder().encode(`${t.typeId}@${t.version}`)) })),
     }),
   };
   const parsed = parseGenesis(genesisJson);
@@ -69,11 +54,11 @@ export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; no
   writeFileSync(join(options.out, 'genesis.json'), `${JSON.stringify(genesisJson, null, 2)}\n`);
 
   mkdirSync(join(options.out, 'issuers'));
-  SAMPLE_ISSUERS.forEach((issuer, i) => {
+  template.issuers.forEach((issuer, i) => {
     writeKeyFile(join(options.out, 'issuers', `${issuer.issuerId}.key.json`), issuerKeys[i] as KeyPair, { label: issuer.displayName });
   });
 
-  const p2pAddress = (i: number) => `/ip4/${options.host}/tcp/${options.basePort + i}`;
+  const p2pAddress = (i: number) => `/ip4/${template.host}/tcp/${template.p2pBasePort + i}`;
   const nodes: NetworkNode[] = names.map((name, i) => {
     const dir = join(options.out, name);
     mkdirSync(dir);
@@ -88,13 +73,14 @@ export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; no
         listen: [p2pAddress(i)],
         peers: names.flatMap((peer, j) => (j === i ? [] : [{ name: peer, publicKey: toHex((validatorKeys[j] as KeyPair).publicKey), addresses: [p2pAddress(j)] }])),
       },
-      api: { host: options.host, port: options.apiBasePort + i },
+      api: { host: template.host, port: template.apiBasePort + i },
+      consensus: template.consensus,
       logLevel: 'info',
     };
     const configFile = join(dir, 'node.json');
     writeFileSync(configFile, `${JSON.stringify(config, null, 2)}\n`);
-    return { name, publicKey: toHex((validatorKeys[i] as KeyPair).publicKey), configFile: relative(options.out, configFile), p2p: p2pAddress(i), api: `http://${options.host}:${options.apiBasePort + i}` };
+    return { name, publicKey: toHex((validatorKeys[i] as KeyPair).publicKey), configFile: relative(options.out, configFile), p2p: p2pAddress(i), api: `http://${template.host}:${template.apiBasePort + i}` };
   });
-  writeFileSync(join(options.out, 'network.json'), `${JSON.stringify({ chainId: options.chainId, nodes }, null, 2)}\n`);
+  writeFileSync(join(options.out, 'network.json'), `${JSON.stringify({ chainId: template.chainId, nodes }, null, 2)}\n`);
   return { genesis: parsed.value, nodes };
 }

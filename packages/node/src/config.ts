@@ -32,6 +32,17 @@ export interface ConsensusTimings {
 
 export const DEFAULT_TIMINGS: ConsensusTimings = { blockIntervalMs: 500, timeoutProposeMs: 1500, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 };
 
+/** Builds the timings by reading each one, so every reader checks the same fields. */
+export function timingsFrom(read: (key: keyof ConsensusTimings) => number): ConsensusTimings {
+  return {
+    blockIntervalMs: read('blockIntervalMs'),
+    timeoutProposeMs: read('timeoutProposeMs'),
+    timeoutPrevoteMs: read('timeoutPrevoteMs'),
+    timeoutPrecommitMs: read('timeoutPrecommitMs'),
+    timeoutDeltaMs: read('timeoutDeltaMs'),
+  };
+}
+
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
@@ -90,13 +101,7 @@ export function parseNodeConfig(json: unknown, file: string): NodeConfig {
     dataDir: resolve(base, field(file, json, 'dataDir', isString, 'a path')),
     p2p: { listen: field(file, p2p, 'listen', isStringList, 'a list of multiaddresses'), peers },
     api: api && { host: field(file, api, 'host', isString, 'a host name or address', '127.0.0.1'), port: field(file, api, 'port', isPort, 'a port number') },
-    consensus: {
-      blockIntervalMs: timing('blockIntervalMs'),
-      timeoutProposeMs: timing('timeoutProposeMs'),
-      timeoutPrevoteMs: timing('timeoutPrevoteMs'),
-      timeoutPrecommitMs: timing('timeoutPrecommitMs'),
-      timeoutDeltaMs: timing('timeoutDeltaMs'),
-    },
+    consensus: timingsFrom(timing),
     mempool: { maxTxs: field(file, mempool, 'maxTxs', isCount, 'a positive integer', 50_000), maxBytes: field(file, mempool, 'maxBytes', isCount, 'a positive integer', 256 << 20) },
     logLevel: logLevel as NodeConfig['logLevel'],
   };

@@ -1,28 +1,48 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { initNetwork } from '../init-network.js';
+import { BUILT_IN_TEMPLATE, readNetworkTemplate } from '../network-template.js';
 import { parseInteger } from '../options.js';
+
+/** The repository's sample network, used when it is there and no --template is given. */
+const SAMPLE_TEMPLATE = resolve(import.meta.dirname, '../../../../network-config/devnet.json');
+
+interface InitOptions {
+  out: string;
+  template?: string;
+  validators?: number;
+  chainId?: string;
+  host?: string;
+  p2pPort?: number;
+  apiPort?: number;
+}
 
 export function registerNetworkCommands(program: Command): void {
   program
     .command('init')
-    .description('create a new network: keys, genesis.json and one node.json per validator')
+    .description('create a new network from a template: fresh keys, genesis.json and one node.json per validator')
     .requiredOption('--out <dir>', 'an empty folder to write the network into')
-    .option('--validators <n>', 'number of validators', parseInteger(1, 100), 4)
-    .option('--chain-id <id>', 'chain identifier', 'certledger-devnet')
-    .option('--host <address>', 'address the nodes listen on', '127.0.0.1')
-    .option('--p2p-port <port>', 'first p2p port (node i uses port + i)', parseInteger(1, 65000), 26600)
-    .option('--api-port <port>', 'first HTTP API port (node i uses port + i)', parseInteger(1, 65000), 8080)
-    .action((options: { out: string; validators: number; chainId: string; host: string; p2pPort: number; apiPort: number }) => {
-      const { nodes } = initNetwork({
-        out: options.out,
-        validators: options.validators,
-        chainId: options.chainId,
-        host: options.host,
-        basePort: options.p2pPort,
-        apiBasePort: options.apiPort,
-        genesisTime: Date.now(),
-      });
-      process.stdout.write(`network ${options.chainId} written to ${options.out}\n`);
+    .option('--template <file>', 'network template (default: network-config/devnet.json)')
+    .option('--validators <n>', 'number of validators (overrides the template)', parseInteger(1, 100))
+    .option('--chain-id <id>', 'chain identifier (overrides the template)')
+    .option('--host <address>', 'address the nodes listen on (overrides the template)')
+    .option('--p2p-port <port>', 'first p2p port, node i uses port + i (overrides the template)', parseInteger(1, 65000))
+    .option('--api-port <port>', 'first HTTP API port, node i uses port + i (overrides the template)', parseInteger(1, 65000))
+    .action((options: InitOptions) => {
+      const file = options.template ?? (existsSync(SAMPLE_TEMPLATE) ? SAMPLE_TEMPLATE : undefined);
+      const base = file ? readNetworkTemplate(file) : BUILT_IN_TEMPLATE;
+      const template = {
+        ...base,
+        validators: options.validators ?? base.validators,
+        chainId: options.chainId ?? base.chainId,
+        host: options.host ?? base.host,
+        p2pBasePort: options.p2pPort ?? base.p2pBasePort,
+        apiBasePort: options.apiPort ?? base.apiBasePort,
+      };
+      const { nodes } = initNetwork({ out: options.out, template, genesisTime: Date.now() });
+      process.stdout.write(`network ${template.chainId} written to ${options.out}${file ? ` from ${file}` : ''}\n`);
       for (const node of nodes) process.stdout.write(`  ${node.name}  ${node.configFile}  p2p ${node.p2p}  api ${node.api}\n`);
+      process.stdout.write(`secret keys are in ${options.out} (files 0600): keep them out of version control\n`);
     });
 }

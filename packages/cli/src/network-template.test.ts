@@ -1,0 +1,39 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { loadNodeConfig } from '@certledger/node';
+import { parseGenesis } from '@certledger/ledger';
+import { describe, expect, it } from 'vitest';
+import { initNetwork } from './init-network.js';
+import { parseNetworkTemplate, readNetworkTemplate } from './network-template.js';
+
+const sample = resolve(import.meta.dirname, '../../../network-config/devnet.json');
+
+describe('network templates', () => {
+  it('read the sample network and turn it into genesis, configs and keys', () => {
+    const template = readNetworkTemplate(sample);
+    expect(template).toMatchObject({ chainId: 'certledger-devnet', validators: 4 });
+    const out = join(mkdtempSync(join(tmpdir(), 'certledger-init-')), 'net');
+    const { nodes } = initNetwork({ out, template: { ...template, validators: 3, p2pBasePort: 41000 }, genesisTime: 1_800_000_000_000 });
+    expect(nodes).toHaveLength(3);
+    const genesis = parseGenesis(JSON.parse(readFileSync(join(out, 'genesis.json'), 'utf8')));
+    if (!genesis.ok) throw new Error(genesis.error.message);
+    expect(genesis.value.issuers.map((i) => i.issuerId)).toEqual(['transport', 'health']);
+    expect(genesis.value.certTypes.map((t) => `${t.typeId}@${t.version}`)).toEqual(['driving-licence@1', 'nurse-licence@1']);
+    const config = loadNodeConfig(join(out, nodes[1]!.configFile));
+    expect(config.p2p.listen).toEqual(['/ip4/127.0.0.1/tcp/41001']);
+    expect(config.p2p.peers.map((p) => p.name)).toEqual(['validator-0', 'validator-2']);
+    expect(config.consensus).toEqual(template.consensus);
+    expect(() => initNetwork({ out, template, genesisTime: 1 })).toThrow(/not empty/);
+  });
+
+  it('refuse unknown fields, bad numbers and types naming undefined issuers, saying where', () => {
+    expect(() => parseNetworkTemplate({ chainid: 'x' }, 't.json')).toThrow(/t\.json: the template has an unknown field "chainid"/);
+    expect(() => parseNetworkTemplate({ validators: 0 }, 't.json')).toThrow(/validators must be a whole number from 1 to 100/);
+    expect(() => parseNetworkTemplate({ consensus: { blockIntervalMs: -5 } }, 't.json')).toThrow(/consensus\.blockIntervalMs/);
+    expect(() => parseNetworkTemplate({ params: { maxBlockBytes: 10 } }, 't.json')).toThrow(/params\.maxBlockBytes/);
+    const types = [{ typeId: 'x', version: 1, displayName: 'X', issuers: ['nobody'] }];
+    expect(() => parseNetworkTemplate({ certTypes: types }, 't.json')).toThrow(/names issuer "nobody"/);
+    expect(() => readNetworkTemplate('/nonexistent/template.json')).toThrow(/cannot read the network template/);
+  });
+});

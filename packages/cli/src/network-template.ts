@@ -1,0 +1,126 @@
+import { readFileSync } from 'node:fs';
+import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
+import { DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
+
+/**
+ * What a new network looks like, without any key: chain id, how many validators and where
+ * they listen, ledger parameters, consensus timings, and the founding issuing departments and
+ * certificate types. `certledger init` turns it into genesis, node configs and fresh keys.
+ */
+export interface NetworkTemplate {
+  readonly chainId: string;
+  readonly validators: number;
+  readonly host: string;
+  readonly p2pBasePort: number;
+  readonly apiBasePort: number;
+  readonly params: LedgerParams;
+  readonly consensus: ConsensusTimings;
+  readonly issuers: readonly { readonly issuerId: string; readonly displayName: string }[];
+  readonly certTypes: readonly { readonly typeId: string; readonly version: number; readonly displayName: string; readonly issuers: readonly string[] }[];
+}
+
+export const BUILT_IN_TEMPLATE: NetworkTemplate = {
+  chainId: 'certledger-devnet',
+  validators: 4,
+  host: '127.0.0.1',
+  p2pBasePort: 26600,
+  apiBasePort: 8080,
+  params: DEFAULT_PARAMS,
+  consensus: DEFAULT_TIMINGS,
+  issuers: [
+    { issuerId: 'transport', displayName: 'Department of Transport' },
+    { issuerId: 'health', displayName: 'Department of Health' },
+  ],
+  certTypes: [
+    { typeId: 'driving-licence', version: 1, displayName: 'Driving licence', issuers: ['transport'] },
+    { typeId: 'nurse-licence', version: 1, displayName: 'Nursing licence', issuers: ['health'] },
+  ],
+};
+
+type Json = Record<string, unknown>;
+
+class TemplateReader {
+  constructor(private readonly file: string) {}
+
+  fail(message: string): never {
+    throw new Error(`${this.file}: ${message}`);
+  }
+
+  object(value: unknown, path: string): Json {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) this.fail(`${path} must be an object`);
+    return value as Json;
+  }
+
+  only(obj: Json, path: string, keys: readonly string[]): void {
+    for (const key of Object.keys(obj)) if (!keys.includes(key)) this.fail(`${path} has an unknown field "${key}" (known: ${keys.join(', ')})`);
+  }
+
+  string(value: unknown, path: string): string {
+    if (typeof value !== 'string' || value.length === 0 || value.length > 200) this.fail(`${path} must be a non-empty string of at most 200 characters`);
+    return value as string;
+  }
+
+  integer(value: unknown, path: string, min: number, max: number): number {
+    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) this.fail(`${path} must be a whole number from ${min} to ${max}`);
+    return value as number;
+  }
+
+  list(value: unknown, path: string): unknown[] {
+    if (!Array.isArray(value)) this.fail(`${path} must be a list`);
+    return value as unknown[];
+  }
+}
+
+/** Checks a template document; every problem names the file and the field. */
+export function parseNetworkTemplate(json: unknown, file: string): NetworkTemplate {
+  const r = new TemplateReader(file);
+  const doc = r.object(json, 'the template');
+  r.only(doc, 'the template', ['chainId', 'validators', 'host', 'p2pBasePort', 'apiBasePort', 'params', 'consensus', 'issuers', 'certTypes']);
+  const params = r.object(doc.params ?? {}, 'params');
+  r.only(params, 'params', Object.keys(DEFAULT_PARAMS));
+  const consensus = r.object(doc.consensus ?? {}, 'consensus');
+  r.only(consensus, 'consensus', Object.keys(DEFAULT_TIMINGS));
+  const timing = (key: keyof ConsensusTimings) => r.integer(consensus[key] ?? DEFAULT_TIMINGS[key], `consensus.${key}`, 1, 600_000);
+  const issuers = r.list(doc.issuers ?? BUILT_IN_TEMPLATE.issuers, 'issuers').map((item, i) => {
+    const issuer = r.object(item, `issuers[${i}]`);
+    r.only(issuer, `issuers[${i}]`, ['issuerId', 'displayName']);
+    return { issuerId: r.string(issuer.issuerId, `issuers[${i}].issuerId`), displayName: r.string(issuer.displayName, `issuers[${i}].displayName`) };
+  });
+  const certTypes = r.list(doc.certTypes ?? BUILT_IN_TEMPLATE.certTypes, 'certTypes').map((item, i) => {
+    const type = r.object(item, `certTypes[${i}]`);
+    r.only(type, `certTypes[${i}]`, ['typeId', 'version', 'displayName', 'issuers']);
+    const named = r.list(type.issuers, `certTypes[${i}].issuers`).map((id, j) => r.string(id, `certTypes[${i}].issuers[${j}]`));
+    for (const id of named) if (!issuers.some((issuer) => issuer.issuerId === id)) r.fail(`certTypes[${i}] names issuer "${id}", which the template does not define`);
+    return {
+      typeId: r.string(type.typeId, `certTypes[${i}].typeId`),
+      version: r.integer(type.version, `certTypes[${i}].version`, 1, 1_000_000),
+      displayName: r.string(type.displayName, `certTypes[${i}].displayName`),
+      issuers: named,
+    };
+  });
+  return {
+    chainId: r.string(doc.chainId ?? BUILT_IN_TEMPLATE.chainId, 'chainId'),
+    validators: r.integer(doc.validators ?? BUILT_IN_TEMPLATE.validators, 'validators', 1, 100),
+    host: r.string(doc.host ?? BUILT_IN_TEMPLATE.host, 'host'),
+    p2pBasePort: r.integer(doc.p2pBasePort ?? BUILT_IN_TEMPLATE.p2pBasePort, 'p2pBasePort', 1, 65_000),
+    apiBasePort: r.integer(doc.apiBasePort ?? BUILT_IN_TEMPLATE.apiBasePort, 'apiBasePort', 1, 65_000),
+    params: {
+      maxTxBytes: r.integer(params.maxTxBytes ?? DEFAULT_PARAMS.maxTxBytes, 'params.maxTxBytes', 1024, 1 << 20),
+      maxBlockTxs: r.integer(params.maxBlockTxs ?? DEFAULT_PARAMS.maxBlockTxs, 'params.maxBlockTxs', 1, 100_000),
+      maxBlockBytes: r.integer(params.maxBlockBytes ?? DEFAULT_PARAMS.maxBlockBytes, 'params.maxBlockBytes', 64 * 1024, 64 << 20),
+    },
+    consensus: timingsFrom(timing),
+    issuers,
+    certTypes,
+  };
+}
+
+export function readNetworkTemplate(file: string): NetworkTemplate {
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new Error(`cannot read the network template ${file}: ${(error as Error).message}`);
+  }
+  return parseNetworkTemplate(json, file);
+}
