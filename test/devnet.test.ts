@@ -56,6 +56,7 @@ async function expectSameChain(): Promise<void> {
   const height = Math.min(...(await devnet.heights(ALL)));
   for (let h = 1; h <= height; h++) {
     const hashes = await Promise.all(ALL.map((i) => devnet.blockHash(i, h)));
+    expect(hashes[0], `block ${h} on validator 0`).toMatch(/^[0-9a-f]{64}$/);
     expect(new Set(hashes).size, `block ${h} differs between validators: ${hashes.join(' ')}`).toBe(1);
   }
 }

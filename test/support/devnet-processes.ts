@@ -38,7 +38,7 @@ export class DevnetProcesses {
   readonly network: TestNetworkFiles;
   readonly #children = new Map<number, ChildProcess>();
 
-  constructor(options: { validators?: number; basePort: number; extraPeers?: readonly ExtraPeer[]; extraIssuers?: number; timings?: ConsensusTimings }) {
+  constructor(options: { validators?: number; basePort: number; extraPeers?: readonly ExtraPeer[]; extraIssuers?: number; timings?: ConsensusTimings; logLevel?: 'debug' | 'info' | 'warn' | 'error' }) {
     this.dir = mkdtempSync(join(tmpdir(), 'certledger-devnet-'));
     this.network = writeTestNetwork(this.dir, { ...options, apiBasePort: options.basePort + 50 });
   }
@@ -58,7 +58,9 @@ export class DevnetProcesses {
   start(i: number): void {
     if (this.#children.has(i)) throw new Error(`validator ${i} is already running`);
     const log = createWriteStream(join(this.dir, `validator-${i}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [CLI, 'node', 'start', '--config', this.network.configFiles[i]!], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // CERTLEDGER_NODE_ARGS passes flags to each node's Node.js, e.g. --cpu-prof for profiling a benchmark.
+    const nodeArgs = (process.env.CERTLEDGER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const child = spawn(process.execPath, [...nodeArgs, CLI, 'node', 'start', '--config', this.network.configFiles[i]!], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
     child.once('exit', () => this.#children.delete(i));
@@ -129,10 +131,14 @@ export class DevnetProcesses {
     return { status: response.status, height: body.height };
   }
 
-  async blockHash(i: number, height: number): Promise<string | undefined> {
+  async block(i: number, height: number): Promise<{ hash: string; txs: string[] } | undefined> {
     const response = await fetch(`${this.api(i)}/v1/blocks/${height}`, { signal: AbortSignal.timeout(5000) });
     if (!response.ok) return undefined;
-    return ((await response.json()) as { hash: string }).hash;
+    return (await response.json()) as { hash: string; txs: string[] };
+  }
+
+  async blockHash(i: number, height: number): Promise<string | undefined> {
+    return (await this.block(i, height))?.hash;
   }
 
   async shutdown(): Promise<void> {

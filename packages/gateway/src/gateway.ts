@@ -88,8 +88,8 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
     return { id, status: 'committed', height: stored.height, index: stored.index, tx: Buffer.from(stored.bytes).toString('base64') };
   });
 
-  app.get('/v1/blocks/:height', { schema: { params: { type: 'object', properties: { height: { type: 'integer', minimum: 1 } } } } }, async (request) => {
-    const { height } = request.params as { height: number };
+  app.get('/v1/blocks/:height', { schema: { params: { type: 'object', properties: { height: { type: 'string', pattern: '^[1-9][0-9]{0,14}$' } } } } }, async (request) => {
+    const height = Number((request.params as { height: string }).height);
     const [bytes, commit] = await Promise.all([node.store.getBlock(height), node.store.getCommit(height)]);
     if (!bytes || !commit) throw new HttpError(404, 'NOT_FOUND', `block ${height} is not committed on this node`);
     const decoded = decodeBlock(bytes, Number.MAX_SAFE_INTEGER);

@@ -38,6 +38,7 @@ export function writeTestNetwork(
     extraPeers?: readonly ExtraPeer[];
     /** Departments dept-0... added for load tests. */
     extraIssuers?: number;
+    logLevel?: 'debug' | 'info' | 'warn' | 'error';
   },
 ): TestNetworkFiles {
   const count = options.validators ?? 4;
@@ -68,7 +69,7 @@ export function writeTestNetwork(
       api: { host: '127.0.0.1', port: apiPorts[i] },
       consensus: options.timings ?? FAST_TIMINGS,
       mempool: { maxTxs: 100_000, maxBytes: 256 << 20 },
-      logLevel: 'warn',
+      logLevel: options.logLevel ?? 'warn',
     };
     const file = join(nodeDir, 'node.json');
     writeFileSync(file, JSON.stringify(config, null, 2));
