@@ -1,0 +1,87 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sha256 } from '@certledger/codec';
+import { testAnchorTx } from '@certledger/ledger/testing';
+import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
+import { writeTestNetwork } from '@certledger/node/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway } from './gateway.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'certledger-gateway-'));
+let node: NodeHandle;
+let app: FastifyInstance;
+let chainId: string;
+
+beforeAll(async () => {
+  const network = writeTestNetwork(dir, { validators: 1, basePort: 30000 + (process.pid % 500) * 2 });
+  chainId = network.chainId;
+  node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('gateway-test', 'error') });
+  app = await createGateway(node, { bodyLimitBytes: 64 * 1024 });
+});
+
+afterAll(async () => {
+  await app.close();
+  await node.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function submit(payload: unknown) {
+  return app.inject({ method: 'POST', url: '/v1/transactions', payload: payload as Record<string, unknown> });
+}
+
+const anchor = (seq: number) => Buffer.from(testAnchorTx(chainId, seq, sha256(Uint8Array.of(seq, 7)))).toString('base64');
+
+describe('gateway', () => {
+  it('answers health, readiness of a lone validator, status and metrics', async () => {
+    expect((await app.inject('/health')).json()).toEqual({ status: 'ok' });
+    expect((await app.inject('/ready')).statusCode).toBe(200);
+    expect((await app.inject('/v1/status')).json()).toMatchObject({ chainId, mode: 'validator', validators: [{ power: 10 }] });
+    const metrics = await app.inject('/metrics');
+    expect(metrics.body).toContain('certledger_height');
+  });
+
+  it('answers 201 with the height once a transaction is committed, 202 with a status URL before', async () => {
+    const committed = await submit({ tx: anchor(0), wait: 20 });
+    expect(committed.statusCode).toBe(201);
+    const { id, height } = committed.json() as { id: string; height: number };
+    expect(height).toBeGreaterThan(0);
+    const pending = await submit({ tx: anchor(1) });
+    expect([201, 202]).toContain(pending.statusCode);
+    if (pending.statusCode === 202) expect(pending.json()).toMatchObject({ status: 'pending', statusUrl: expect.stringMatching(/^\/v1\/transactions\/[0-9a-f]{64}$/) });
+    const again = await submit({ tx: anchor(0), wait: 1 });
+    expect(again.statusCode).toBe(422);
+    expect(again.json()).toMatchObject({ error: { code: 'BAD_SEQUENCE' } });
+
+    const lookup = await app.inject(`/v1/transactions/${id}`);
+    expect(lookup.json()).toMatchObject({ id, status: 'committed', height });
+    const block = await app.inject(`/v1/blocks/${height}`);
+    expect(block.json()).toMatchObject({ height, hash: expect.stringMatching(/^[0-9a-f]{64}$/), txs: expect.arrayContaining([id]) });
+  });
+
+  it('refuses malformed requests with one error shape and changes nothing', async () => {
+    const before = node.status().mempool.txs;
+    const cases: [unknown, number, string][] = [
+      [{ tx: 'not base64!' }, 400, 'INVALID_REQUEST'],
+      [{ tx: anchor(5), extra: 1 }, 400, 'INVALID_REQUEST'],
+      [{ tx: anchor(5), wait: 61 }, 400, 'INVALID_REQUEST'],
+      [{ tx: anchor(5), wait: '3' }, 400, 'INVALID_REQUEST'],
+      [{}, 400, 'INVALID_REQUEST'],
+      [{ tx: Buffer.from('garbage bytes').toString('base64') }, 422, 'MALFORMED_TX'],
+      [{ tx: 'A'.repeat(100_000) }, 413, 'BODY_TOO_LARGE'],
+    ];
+    for (const [payload, status, code] of cases) {
+      const response = await submit(payload);
+      expect(response.statusCode, JSON.stringify(payload).slice(0, 60)).toBe(status);
+      expect(response.json()).toMatchObject({ error: { code, message: expect.any(String) } });
+      expect(response.body).not.toContain('    at ');
+    }
+    expect(node.status().mempool.txs).toBe(before);
+    expect((await app.inject('/v1/transactions/xyz')).statusCode).toBe(400);
+    expect((await app.inject(`/v1/transactions/${'0'.repeat(64)}`)).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+    expect((await app.inject('/v1/blocks/0')).statusCode).toBe(400);
+    expect((await app.inject('/v1/blocks/99999999')).statusCode).toBe(404);
+    expect((await app.inject('/v1/nothing')).json()).toMatchObject({ error: { code: 'NOT_FOUND' } });
+  });
+});
