@@ -5,18 +5,11 @@ export interface ErrorBody {
   readonly error: { readonly code: string; readonly message: string };
 }
 
-export const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: { type: 'object', required: ['code', 'message'], properties: { code: { type: 'string' }, message: { type: 'string' } } },
-  },
-} as const;
-
 export function errorBody(code: string, message: string): ErrorBody {
   return { error: { code, message } };
 }
 
+/** A failure a route answers on purpose, with its HTTP status and stable code. */
 export class HttpError extends Error {
   constructor(
     readonly statusCode: number,
@@ -27,21 +20,52 @@ export class HttpError extends Error {
   }
 }
 
-/** Maps fastify's own failures (validation, body size, bad JSON) to the error shape; hides internals. */
+interface SchemaViolation {
+  readonly keyword: string;
+  readonly instancePath: string;
+  readonly message?: string;
+  readonly params: Record<string, unknown>;
+}
+
+/** "body.wait must be <= 60", "body has an unknown field "extra"": where, and what is wrong. */
+export function describeViolation(context: string, violation: SchemaViolation): string {
+  const where = [context, ...violation.instancePath.split('/').filter(Boolean)].join('.');
+  switch (violation.keyword) {
+    case 'additionalProperties':
+      return `${where} has an unknown field "${String(violation.params.additionalProperty)}"`;
+    case 'required':
+      return `${where} lacks the field "${String(violation.params.missingProperty)}"`;
+    default:
+      return `${where} ${violation.message ?? 'is not valid'}`;
+  }
+}
+
+/** fastify's own request failures, under this API's codes rather than fastify's internal ones. */
+const requestFailures: Record<string, { code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body must be JSON (content-type: application/json)' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_JSON', message: 'the request body is not valid JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'the content-length header does not match the body' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this gateway accepts' },
+};
+
+/** Every failure becomes `{ error: { code, message } }`; internals are logged, never sent. */
 export function handleError(error: FastifyError | HttpError, request: FastifyRequest, reply: FastifyReply): void {
   if (error instanceof HttpError) {
     void reply.status(error.statusCode).send(errorBody(error.code, error.message));
     return;
   }
-  if (error.validation) {
-    void reply.status(400).send(errorBody('INVALID_REQUEST', `${error.validationContext ?? 'request'} ${error.message.replace(/^(body|params|querystring)\/?/, '')}`.trim()));
+  const [violation] = error.validation ?? [];
+  if (violation) {
+    void reply.status(400).send(errorBody('INVALID_REQUEST', describeViolation(error.validationContext ?? 'request', violation as SchemaViolation)));
     return;
   }
   const status = error.statusCode ?? 500;
   if (status === 413) {
     void reply.status(413).send(errorBody('BODY_TOO_LARGE', 'the request body is larger than this gateway accepts'));
   } else if (status >= 400 && status < 500) {
-    void reply.status(status).send(errorBody(error.code ?? 'BAD_REQUEST', error.message));
+    const known = requestFailures[error.code];
+    void reply.status(status).send(known ? errorBody(known.code, known.message) : errorBody('BAD_REQUEST', error.message));
   } else {
     request.log.error({ err: error }, 'request failed');
     void reply.status(500).send(errorBody('INTERNAL', 'the gateway failed to answer; the error is logged'));

@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
 import type { NodeHandle, NodeStatus, SubmitResult } from './node-handle.js';
+import { TxGossip, decodeTxBatch } from './tx-gossip.js';
 
 interface RuntimeParts {
   readonly config: NodeConfig;
@@ -35,6 +36,7 @@ export class NodeRuntime implements NodeHandle {
   readonly #waiters = new Map<string, Set<(height: number | undefined) => void>>();
   readonly #submittedAt = new Map<string, number>();
   readonly #peerNames = new Map<string, string>();
+  readonly #gossip: TxGossip;
   #driver: ConsensusDriver | undefined;
   #syncing = false;
   #lastCommitAt = 0;
@@ -46,6 +48,7 @@ export class NodeRuntime implements NodeHandle {
     this.publicKey = parts.key.publicKey;
     this.store = parts.store;
     for (const p of parts.config.p2p.peers) this.#peerNames.set(toHex(p.publicKey), p.name);
+    this.#gossip = new TxGossip((payload) => parts.peer.broadcast('tx', payload), Math.min(1 << 20, parts.app.state.params.maxBlockBytes));
     parts.peer.onPeerConnected(() => this.#updatePeerMetric());
     parts.peer.onPeerDisconnected(() => this.#updatePeerMetric());
   }
@@ -96,7 +99,7 @@ export class NodeRuntime implements NodeHandle {
   submitTransaction(bytes: Uint8Array): SubmitResult {
     const result = this.#accept(bytes);
     if (result.ok) {
-      this.#parts.peer.broadcast('tx', bytes);
+      this.#gossip.add(bytes);
       if (this.#submittedAt.size >= MAX_TRACKED_SUBMISSIONS) this.#submittedAt.clear();
       this.#submittedAt.set(result.id, Date.now());
     } else {
@@ -105,10 +108,20 @@ export class NodeRuntime implements NodeHandle {
     return result;
   }
 
-  receiveGossipedTx(from: Uint8Array, bytes: Uint8Array): void {
-    const result = this.#accept(bytes);
-    if (!result.ok && result.error.code !== 'DUPLICATE_TX') {
-      this.#parts.log.debug({ peer: toHex(from).slice(0, 16), code: result.error.code }, 'refused a gossiped transaction');
+  receiveGossipedTxs(from: Uint8Array, payload: Uint8Array): void {
+    let txs: Uint8Array[];
+    try {
+      txs = decodeTxBatch(payload, this.state.params.maxTxBytes);
+    } catch (error) {
+      this.#parts.metrics.peerErrors.inc({ kind: 'MALFORMED_GOSSIP' });
+      this.#parts.log.debug({ peer: toHex(from).slice(0, 16), reason: (error as Error).message }, 'refused transaction gossip');
+      return;
+    }
+    for (const bytes of txs) {
+      const result = this.#accept(bytes);
+      if (!result.ok && result.error.code !== 'DUPLICATE_TX') {
+        this.#parts.log.debug({ peer: toHex(from).slice(0, 16), code: result.error.code }, 'refused a gossiped transaction');
+      }
     }
   }
 
@@ -185,6 +198,7 @@ export class NodeRuntime implements NodeHandle {
   async #shutdown(): Promise<void> {
     const { peer, store, log } = this.#parts;
     await this.#driver?.stop();
+    this.#gossip.stop();
     await peer.stop();
     for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter(undefined);
     await store.close();

@@ -114,7 +114,7 @@ export async function startNode(config: NodeConfig, options: { logger?: Logger }
       events: runtime.driverEvents(),
     });
     peer.onMessage(CHANNEL.consensus, (from, bytes) => driver.onMessage(toHex(from), bytes));
-    peer.onMessage(CHANNEL.tx, (from, bytes) => runtime.receiveGossipedTx(from, bytes));
+    peer.onMessage(CHANNEL.tx, (from, bytes) => runtime.receiveGossipedTxs(from, bytes));
     peer.onRequest(CHANNEL.sync, (_from, payload) => answerSyncRequest(store, payload, maxMessageBytes));
     await peer.start();
     runtime.attach(driver);

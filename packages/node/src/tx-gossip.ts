@@ -1,0 +1,56 @@
+import { CodecError, decode, encode, readArray, readBytes } from '@certledger/codec';
+
+/** Transactions in one gossip message at most. */
+export const MAX_TXS_PER_GOSSIP = 2000;
+/** How long an accepted transaction may wait for others to share its message. */
+const GOSSIP_DELAY_MS = 5;
+
+/**
+ * Sends the transactions this node accepted to its peers in batches: under load one frame
+ * (one encryption, one write per peer) carries many transactions instead of one each.
+ */
+export class TxGossip {
+  #pending: Uint8Array[] = [];
+  #bytes = 0;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly send: (payload: Uint8Array) => void,
+    private readonly maxBatchBytes: number,
+  ) {}
+
+  add(tx: Uint8Array): void {
+    this.#pending.push(tx);
+    this.#bytes += tx.length + 8;
+    if (this.#bytes >= this.maxBatchBytes || this.#pending.length >= MAX_TXS_PER_GOSSIP) this.flush();
+    else this.#timer ??= setTimeout(() => this.flush(), GOSSIP_DELAY_MS);
+  }
+
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#pending.length === 0) return;
+    const batch = this.#pending;
+    this.#pending = [];
+    this.#bytes = 0;
+    this.send(encode(batch));
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#pending = [];
+  }
+}
+
+/** The transactions of a gossip message; throws a sentence when it is not a list of byte strings. */
+export function decodeTxBatch(payload: Uint8Array, maxTxBytes: number): Uint8Array[] {
+  try {
+    return readArray(decode(payload, { maxBytes: payload.length }), MAX_TXS_PER_GOSSIP, 'transaction batch').map((tx, i) =>
+      readBytes(tx, `transaction ${i}`, undefined, maxTxBytes),
+    );
+  } catch (error) {
+    if (error instanceof CodecError) throw new Error(`malformed transaction gossip: ${error.message}`);
+    throw error;
+  }
+}
