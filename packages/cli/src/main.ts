@@ -17,5 +17,6 @@ registerClientCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`certledger: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exitCode = 1;
+  // Exit now: a node that failed half-way through starting may still hold sockets open.
+  process.exit(1);
 });

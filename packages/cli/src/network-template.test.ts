@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadNodeConfig } from '@certledger/node';
 import { parseGenesis } from '@certledger/ledger';
 import { describe, expect, it } from 'vitest';
 import { initNetwork } from './init-network.js';
-import { parseNetworkTemplate, readNetworkTemplate } from './network-template.js';
+import { BUILT_IN_TEMPLATE, chooseTemplate, parseNetworkTemplate, readNetworkTemplate } from './network-template.js';
 
 const sample = resolve(import.meta.dirname, '../../../network-config/devnet.json');
 
@@ -35,5 +35,25 @@ describe('network templates', () => {
     const types = [{ typeId: 'x', version: 1, displayName: 'X', issuers: ['nobody'] }];
     expect(() => parseNetworkTemplate({ certTypes: types }, 't.json')).toThrow(/names issuer "nobody"/);
     expect(() => readNetworkTemplate('/nonexistent/template.json')).toThrow(/cannot read the network template/);
+    expect(() => parseNetworkTemplate({ host: 'node.example.gov' }, 't.json')).toThrow(/host must be an IPv4 address/);
+    expect(() => parseNetworkTemplate({ validators: 4, p2pBasePort: 9000, apiBasePort: 9003 }, 't.json')).toThrow(/p2p ports 9000-9003 and API ports 9003-9006 overlap/);
+    expect(parseNetworkTemplate({ validators: 4, p2pBasePort: 9000, apiBasePort: 9004 }, 't.json').apiBasePort).toBe(9004);
+  });
+
+  it('the sample file matches the built-in template, so init gives the same network without the repository', () => {
+    expect(readNetworkTemplate(sample)).toEqual(BUILT_IN_TEMPLATE);
+  });
+
+  it('init picks the given file, else the sample when present, else the built-in values, then the options', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'certledger-template-'));
+    const custom = join(dir, 'custom.json');
+    writeFileSync(custom, JSON.stringify({ chainId: 'ministry-net', validators: 7, issuers: [{ issuerId: 'tax', displayName: 'Tax Office' }], certTypes: [] }));
+    expect(chooseTemplate(custom, sample, {})).toMatchObject({ source: custom, template: { chainId: 'ministry-net', validators: 7, issuers: [{ issuerId: 'tax' }] } });
+    expect(chooseTemplate(undefined, sample, {}).source).toBe(sample);
+    expect(chooseTemplate(undefined, join(dir, 'absent.json'), {})).toEqual({ template: BUILT_IN_TEMPLATE });
+    const overridden = chooseTemplate(custom, sample, { validators: 3, chainId: undefined, p2pBasePort: 40000 }).template;
+    expect(overridden).toMatchObject({ chainId: 'ministry-net', validators: 3, p2pBasePort: 40000, apiBasePort: 8080 });
+    expect(() => chooseTemplate(custom, sample, { host: 'localhost' })).toThrow(/custom\.json with the command-line options: host must be an IPv4 address/);
+    expect(() => chooseTemplate(join(dir, 'missing.json'), sample, {})).toThrow(/cannot read the network template .*missing\.json/);
   });
 });

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv4 } from 'node:net';
 import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
 import { DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
 
@@ -98,12 +99,21 @@ export function parseNetworkTemplate(json: unknown, file: string): NetworkTempla
       issuers: named,
     };
   });
+  const validators = r.integer(doc.validators ?? BUILT_IN_TEMPLATE.validators, 'validators', 1, 100);
+  const host = r.string(doc.host ?? BUILT_IN_TEMPLATE.host, 'host');
+  // Node configs name it in /ip4/ multiaddrs.
+  if (!isIPv4(host)) r.fail(`host must be an IPv4 address such as 127.0.0.1, not "${host}"`);
+  const p2pBasePort = r.integer(doc.p2pBasePort ?? BUILT_IN_TEMPLATE.p2pBasePort, 'p2pBasePort', 1, 65_000);
+  const apiBasePort = r.integer(doc.apiBasePort ?? BUILT_IN_TEMPLATE.apiBasePort, 'apiBasePort', 1, 65_000);
+  if (Math.abs(p2pBasePort - apiBasePort) < validators) {
+    r.fail(`p2p ports ${p2pBasePort}-${p2pBasePort + validators - 1} and API ports ${apiBasePort}-${apiBasePort + validators - 1} overlap`);
+  }
   return {
     chainId: r.string(doc.chainId ?? BUILT_IN_TEMPLATE.chainId, 'chainId'),
-    validators: r.integer(doc.validators ?? BUILT_IN_TEMPLATE.validators, 'validators', 1, 100),
-    host: r.string(doc.host ?? BUILT_IN_TEMPLATE.host, 'host'),
-    p2pBasePort: r.integer(doc.p2pBasePort ?? BUILT_IN_TEMPLATE.p2pBasePort, 'p2pBasePort', 1, 65_000),
-    apiBasePort: r.integer(doc.apiBasePort ?? BUILT_IN_TEMPLATE.apiBasePort, 'apiBasePort', 1, 65_000),
+    validators,
+    host,
+    p2pBasePort,
+    apiBasePort,
     params: {
       maxTxBytes: r.integer(params.maxTxBytes ?? DEFAULT_PARAMS.maxTxBytes, 'params.maxTxBytes', 1024, 1 << 20),
       maxBlockTxs: r.integer(params.maxBlockTxs ?? DEFAULT_PARAMS.maxBlockTxs, 'params.maxBlockTxs', 1, 100_000),
@@ -123,4 +133,25 @@ export function readNetworkTemplate(file: string): NetworkTemplate {
     throw new Error(`cannot read the network template ${file}: ${(error as Error).message}`);
   }
   return parseNetworkTemplate(json, file);
+}
+
+export interface TemplateOverrides {
+  readonly validators?: number;
+  readonly chainId?: string;
+  readonly host?: string;
+  readonly p2pBasePort?: number;
+  readonly apiBasePort?: number;
+}
+
+/**
+ * The template `certledger init` uses: `file` when given, else `sampleFile` when it exists (the
+ * repository's network-config/devnet.json), else the built-in values; then the overrides.
+ * `source` is the file read, undefined for the built-in values.
+ */
+export function chooseTemplate(file: string | undefined, sampleFile: string, overrides: TemplateOverrides): { template: NetworkTemplate; source?: string } {
+  const source = file ?? (existsSync(sampleFile) ? sampleFile : undefined);
+  const base = source ? readNetworkTemplate(source) : BUILT_IN_TEMPLATE;
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
+  const template = parseNetworkTemplate({ ...base, ...defined }, `${source ?? 'the built-in template'} with the command-line options`);
+  return { template, ...(source ? { source } : {}) };
 }

@@ -1,28 +1,62 @@
 import { readFileSync } from 'node:fs';
+import { toHex } from '@certledger/codec';
+import { decodeBase64Strict } from '@certledger/gateway';
+import { decodeTransaction } from '@certledger/ledger';
 
-const MAX_TX_FILE_BYTES = 1 << 20;
+export const MAX_TX_FILE_BYTES = 1 << 20;
+
+export type TransactionFileFormat = 'raw' | 'hex' | 'base64';
+
+export interface TransactionFile {
+  readonly bytes: Uint8Array;
+  /** Transaction id, hex. */
+  readonly id: string;
+  readonly format: TransactionFileFormat;
+}
+
+/** Printable ASCII and line breaks: such a file is text. Raw transactions open with a byte above 0x7f. */
+function isText(content: Uint8Array): boolean {
+  return content.every((byte) => (byte >= 0x20 && byte < 0x7f) || byte === 0x09 || byte === 0x0a || byte === 0x0d);
+}
+
+function decodeHex(text: string): Uint8Array | undefined {
+  return /^(?:[0-9a-fA-F]{2})+$/.test(text) ? Uint8Array.from(Buffer.from(text, 'hex')) : undefined;
+}
 
 /**
- * Reads signed transaction bytes from a file holding them raw, or as hex or base64 text
- * (surrounding whitespace allowed). Throws a sentence naming the file when it is none of these.
+ * Signed transaction bytes from a file's content: raw bytes, or hex or base64 text (line breaks
+ * and spaces anywhere, as `xxd -p` and `base64` write them). The result must parse as a
+ * transaction; otherwise the error says what the file holds instead. `name` appears in errors.
  */
-export function readTransactionFile(file: string): Uint8Array {
-  let bytes: Buffer;
+export function parseTransactionFile(content: Uint8Array, name: string): TransactionFile {
+  if (content.length === 0) throw new Error(`${name} is empty`);
+  const candidates: [TransactionFileFormat, Uint8Array | undefined][] = [];
+  if (isText(content)) {
+    const text = Buffer.from(content).toString('latin1').replace(/\s+/g, '');
+    if (text.length === 0) throw new Error(`${name} holds only whitespace`);
+    candidates.push(['hex', decodeHex(text)], ['base64', decodeBase64Strict(text)]);
+  } else {
+    candidates.push(['raw', Uint8Array.from(content)]);
+  }
+  const problems: string[] = [];
+  for (const [format, bytes] of candidates) {
+    if (!bytes) continue;
+    const decoded = decodeTransaction(bytes, MAX_TX_FILE_BYTES);
+    if (decoded.ok) return { bytes, id: toHex(decoded.value.id), format };
+    problems.push(`as ${format}: ${decoded.error.message}`);
+  }
+  if (problems.length === 0) throw new Error(`${name} holds text that is neither hex nor standard base64 (with padding)`);
+  throw new Error(`${name} does not hold a signed transaction (${problems.join('; ')})`);
+}
+
+export function readTransactionFile(file: string): TransactionFile {
+  let content: Buffer;
   try {
-    bytes = readFileSync(file);
+    content = readFileSync(file);
   } catch (error) {
     throw new Error(`cannot read ${file}: ${(error as Error).message}`);
   }
-  if (bytes.length === 0) throw new Error(`${file} is empty`);
-  if (bytes.length > MAX_TX_FILE_BYTES) throw new Error(`${file} is ${bytes.length} bytes; a transaction file holds at most ${MAX_TX_FILE_BYTES}`);
-  return decodeTransactionText(bytes) ?? Uint8Array.from(bytes);
-}
-
-/** Hex or base64 text as bytes; undefined when the content is not such text (so it is raw). */
-export function decodeTransactionText(content: Uint8Array): Uint8Array | undefined {
-  const text = Buffer.from(content).toString('latin1').trim();
-  if (text.length === 0 || /[^\x20-\x7e]/.test(text)) return undefined;
-  if (/^(?:[0-9a-fA-F]{2})+$/.test(text)) return Uint8Array.from(Buffer.from(text, 'hex'));
-  if (text.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(text)) return Uint8Array.from(Buffer.from(text, 'base64'));
-  return undefined;
+  // Room for hex (two characters a byte) with its line breaks.
+  if (content.length > MAX_TX_FILE_BYTES * 3) throw new Error(`${file} is ${content.length} bytes, too large to hold one transaction`);
+  return parseTransactionFile(content, file);
 }

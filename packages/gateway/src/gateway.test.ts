@@ -33,7 +33,7 @@ function submit(payload: unknown) {
 
 const anchor = (seq: number) => Buffer.from(testAnchorTx(chainId, seq, sha256(Uint8Array.of(seq, 7)))).toString('base64');
 
-describe('gateway', () => {
+describe('gateway on a running single-validator node', () => {
   it('answers health, readiness of a lone validator, status and metrics', async () => {
     expect((await app.inject('/health')).json()).toEqual({ status: 'ok' });
     expect((await app.inject('/ready')).statusCode).toBe(200);
@@ -50,9 +50,13 @@ describe('gateway', () => {
     const pending = await submit({ tx: anchor(1) });
     expect([201, 202]).toContain(pending.statusCode);
     if (pending.statusCode === 202) expect(pending.json()).toMatchObject({ status: 'pending', statusUrl: expect.stringMatching(/^\/v1\/transactions\/[0-9a-f]{64}$/) });
-    const again = await submit({ tx: anchor(0), wait: 1 });
-    expect(again.statusCode).toBe(422);
-    expect(again.json()).toMatchObject({ error: { code: 'BAD_SEQUENCE' } });
+    const retried = await submit({ tx: anchor(0), wait: 1 });
+    expect(retried.statusCode).toBe(201);
+    expect(retried.json()).toEqual({ id, status: 'committed', height });
+    const replay = Buffer.from(testAnchorTx(chainId, 0, sha256(Uint8Array.of(99)))).toString('base64');
+    const refused = await submit({ tx: replay, wait: 1 });
+    expect(refused.statusCode).toBe(422);
+    expect(refused.json()).toMatchObject({ error: { code: 'BAD_SEQUENCE' } });
 
     const lookup = await app.inject(`/v1/transactions/${id}`);
     expect(lookup.json()).toMatchObject({ id, status: 'committed', height });
@@ -63,7 +67,7 @@ describe('gateway', () => {
   it('refuses malformed requests with one error shape and changes nothing', async () => {
     const before = node.status().mempool.txs;
     const cases: [unknown, number, string][] = [
-      [{ tx: 'not base64!' }, 400, 'INVALID_REQUEST'],
+      [{ tx: 'not base64!' }, 400, 'BAD_ENCODING'],
       [{ tx: anchor(5), extra: 1 }, 400, 'INVALID_REQUEST'],
       [{ tx: anchor(5), wait: 61 }, 400, 'INVALID_REQUEST'],
       [{ tx: anchor(5), wait: '3' }, 400, 'INVALID_REQUEST'],

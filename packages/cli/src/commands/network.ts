@@ -1,8 +1,7 @@
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { initNetwork } from '../init-network.js';
-import { BUILT_IN_TEMPLATE, readNetworkTemplate } from '../network-template.js';
+import { chooseTemplate } from '../network-template.js';
 import { parseInteger } from '../options.js';
 
 /** The repository's sample network, used when it is there and no --template is given. */
@@ -30,18 +29,15 @@ export function registerNetworkCommands(program: Command): void {
     .option('--p2p-port <port>', 'first p2p port, node i uses port + i (overrides the template)', parseInteger(1, 65000))
     .option('--api-port <port>', 'first HTTP API port, node i uses port + i (overrides the template)', parseInteger(1, 65000))
     .action((options: InitOptions) => {
-      const file = options.template ?? (existsSync(SAMPLE_TEMPLATE) ? SAMPLE_TEMPLATE : undefined);
-      const base = file ? readNetworkTemplate(file) : BUILT_IN_TEMPLATE;
-      const template = {
-        ...base,
-        validators: options.validators ?? base.validators,
-        chainId: options.chainId ?? base.chainId,
-        host: options.host ?? base.host,
-        p2pBasePort: options.p2pPort ?? base.p2pBasePort,
-        apiBasePort: options.apiPort ?? base.apiBasePort,
-      };
+      const { template, source } = chooseTemplate(options.template, SAMPLE_TEMPLATE, {
+        validators: options.validators,
+        chainId: options.chainId,
+        host: options.host,
+        p2pBasePort: options.p2pPort,
+        apiBasePort: options.apiPort,
+      });
       const { nodes } = initNetwork({ out: options.out, template, genesisTime: Date.now() });
-      process.stdout.write(`network ${template.chainId} written to ${options.out}${file ? ` from ${file}` : ''}\n`);
+      process.stdout.write(`network ${template.chainId} written to ${options.out}${source ? ` from ${source}` : ' from the built-in template'}\n`);
       for (const node of nodes) process.stdout.write(`  ${node.name}  ${node.configFile}  p2p ${node.p2p}  api ${node.api}\n`);
       process.stdout.write(`secret keys are in ${options.out} (files 0600): keep them out of version control\n`);
     });

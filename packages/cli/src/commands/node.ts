@@ -1,43 +1,59 @@
 import { createGateway } from '@certledger/gateway';
-import { createLogger, loadNodeConfig, startNode } from '@certledger/node';
+import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
 import type { Command } from 'commander';
+
+/** Room in a request body for the largest transaction the chain takes, base64, plus the JSON around it. */
+function bodyLimitFor(node: NodeHandle): number {
+  return Math.ceil(node.state.params.maxTxBytes / 3) * 4 + 4096;
+}
 
 /** `certledger node start`: a validator or follower with its HTTP API, until SIGINT or SIGTERM. */
 export function registerNodeCommands(program: Command): void {
   const node = program.command('node').description('Run a validator or follower node');
   node
     .command('start')
-    .description('start a node from its configuration file; Ctrl+C stops it gracefully')
+    .description('start a node from its configuration file; SIGINT or SIGTERM stops it gracefully, a second one at once')
     .requiredOption('--config <file>', 'the node configuration (node.json)')
     .action(async (options: { config: string }) => {
       const config = loadNodeConfig(options.config);
       const log = createLogger(config.name, config.logLevel);
       const running = await startNode(config, { logger: log });
-      const gateway = config.api ? await createGateway(running, { logger: log.child({ component: 'gateway' }) }) : undefined;
-      if (gateway && config.api) {
+      let gateway: Awaited<ReturnType<typeof createGateway>> | undefined;
+      if (config.api) {
+        const { host, port } = config.api;
         try {
-          const address = await gateway.listen({ host: config.api.host, port: config.api.port });
-          log.info({ address }, 'HTTP API listening');
+          gateway = await createGateway(running, { logger: log.child({ component: 'gateway' }), bodyLimitBytes: bodyLimitFor(running) });
+          // fastify logs "Server listening at <address>" for each address it binds.
+          await gateway.listen({ host, port });
         } catch (error) {
+          await gateway?.close();
           await running.stop();
-          throw new Error(`cannot serve the HTTP API on ${config.api.host}:${config.api.port}: ${(error as Error).message}`);
+          const reason = (error as { code?: string }).code === 'EADDRINUSE' ? 'the port is already in use' : (error as Error).message;
+          throw new Error(`cannot serve the HTTP API on ${host}:${port}: ${reason}`);
         }
+      } else {
+        log.info('no "api" in the configuration: the HTTP API is off');
       }
+
       let stopping = false;
-      const stop = (signal: string) => {
+      const stop = (signal: NodeJS.Signals) => {
         if (stopping) {
           log.warn({ signal }, 'second signal: exiting at once');
           process.exit(1);
         }
         stopping = true;
-        log.info({ signal }, 'stopping');
-        void (async () => {
+        log.info({ signal }, 'stopping: closing the HTTP API, then the node');
+        (async () => {
           await gateway?.close();
           await running.stop();
+          log.info('stopped');
           process.exit(0);
-        })();
+        })().catch((error: unknown) => {
+          log.error({ err: error }, 'the node did not stop cleanly');
+          process.exit(1);
+        });
       };
-      process.on('SIGINT', () => stop('SIGINT'));
-      process.on('SIGTERM', () => stop('SIGTERM'));
+      process.on('SIGINT', stop);
+      process.on('SIGTERM', stop);
     });
 }
