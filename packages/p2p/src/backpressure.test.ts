@@ -2,8 +2,9 @@ import { multiaddr } from '@multiformats/multiaddr';
 import type { Stream } from '@libp2p/interface';
 import { describe, expect, it } from 'vitest';
 import { FrameDecoder, FrameKind } from './frame.js';
+import { publicKeyFromSeed } from './keys.js';
 import { DEFAULT_PROTOCOL } from './options.js';
-import { createMember, planMesh, publicKeyFor, seedFor, startRawHost, waitFor, type TestMember } from './test-support.js';
+import { createMember, planMesh, seedFor, startRawHost, waitFor, type TestMember } from './test-support.js';
 
 const PAYLOAD_BYTES = 60 * 1024;
 const QUEUE_BYTES = 256 * 1024;
@@ -13,7 +14,7 @@ describe('outbound back-pressure', () => {
     const mesh = await planMesh(2);
     const [memberA, memberB] = mesh as [TestMember, TestMember];
     const slowSeed = seedFor(120);
-    const slowKey = await publicKeyFor(slowSeed);
+    const slowKey = await publicKeyFromSeed(slowSeed);
     const a = await createMember(memberA, mesh, {
       allowedKeys: () => [slowKey],
       maxQueuedBytesPerPeer: QUEUE_BYTES,
@@ -36,7 +37,8 @@ describe('outbound back-pressure', () => {
     });
     try {
       await Promise.all([a.start(), b.start()]);
-      await slow.dial(multiaddr(a.listenAddresses()[0]!));
+      // The slow peer opens its own stream to a (a peer is connected once both streams are open) but never writes on it.
+      await slow.dialProtocol(multiaddr(a.listenAddresses()[0]!), DEFAULT_PROTOCOL);
       await waitFor(() => a.isConnected(slowKey) && a.isConnected(memberB.publicKey), 10_000, 'links from a');
 
       let accepted = 0;

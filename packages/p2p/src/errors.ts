@@ -18,3 +18,7 @@ export class P2pError extends Error {
     super(message);
   }
 }
+
+export function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

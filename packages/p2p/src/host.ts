@@ -4,8 +4,7 @@ import { yamux } from '@chainsafe/libp2p-yamux';
 import { tcp } from '@libp2p/tcp';
 import { createLibp2p, type Libp2p } from 'libp2p';
 import type { PeerId, PrivateKey } from '@libp2p/interface';
-
-export type Admission = { allowed: true } | { allowed: false; reason: string };
+import type { Admission } from './admission.js';
 
 export interface HostOptions {
   privateKey: PrivateKey;

@@ -1,3 +1,4 @@
+import './polyfills.js';
 import { Buffer } from 'node:buffer';
 import { generateKeyPairFromSeed, publicKeyFromRaw } from '@libp2p/crypto/keys';
 import { peerIdFromPublicKey } from '@libp2p/peer-id';
@@ -28,6 +29,11 @@ export async function ed25519PrivateKeyFromSeed(seed: Uint8Array): Promise<Ed255
     throw new TypeError(`seed must be a ${ED25519_KEY_BYTES}-byte Uint8Array`);
   }
   return generateKeyPairFromSeed('Ed25519', seed);
+}
+
+/** The raw 32-byte Ed25519 public key of the node whose identity is this seed. */
+export async function publicKeyFromSeed(seed: Uint8Array): Promise<Uint8Array> {
+  return Uint8Array.from((await ed25519PrivateKeyFromSeed(seed)).publicKey.raw);
 }
 
 export function peerIdFromEd25519Key(publicKey: Uint8Array): PeerId {

@@ -3,14 +3,13 @@ import type { Libp2p } from 'libp2p';
 import type { Stream } from '@libp2p/interface';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeFrame, FrameKind } from './frame.js';
-import { keyHex } from './keys.js';
+import { keyHex, publicKeyFromSeed } from './keys.js';
 import { DEFAULT_PROTOCOL } from './options.js';
 import type { PeerNode } from './peer-node.js';
 import {
   createMember,
   fullyConnected,
   planMesh,
-  publicKeyFor,
   seedFor,
   startRawHost,
   waitFor,
@@ -76,7 +75,7 @@ describe('a connected peer that breaks the framing protocol', () => {
 
   beforeAll(async () => {
     mesh = await planMesh(2);
-    for (let i = 0; i <= misbehaviours.length; i++) attackerKeys.push(await publicKeyFor(seedFor(100 + i)));
+    for (let i = 0; i <= misbehaviours.length; i++) attackerKeys.push(await publicKeyFromSeed(seedFor(100 + i)));
     a = await createMember(mesh[0]!, mesh, { allowedKeys: () => attackerKeys, maxMessageBytes: MAX_MESSAGE_BYTES });
     b = await createMember(mesh[1]!, mesh, { maxMessageBytes: MAX_MESSAGE_BYTES });
     a.onMessage('tx', (from, payload) => deliveredToA.push({ from: keyHex(from), text: new TextDecoder().decode(payload) }));

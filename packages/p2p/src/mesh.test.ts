@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { P2pError } from './errors.js';
 import { keyHex } from './keys.js';
 import type { PeerNode } from './peer-node.js';
-import { createMember, fullyConnected, planMesh, sleep, waitFor, type TestMember } from './test-support.js';
+import { countEvents, createMember, fullyConnected, planMesh, sleep, waitFor, type TestMember } from './test-support.js';
 
 const running: PeerNode[] = [];
 
@@ -115,10 +115,32 @@ describe('three-node mesh', () => {
     await expect(a.request(memberB.publicKey, 'sync', text('1'), 0)).rejects.toThrow(RangeError);
   });
 
+  it('answers a request sent the moment the peer is announced connected', async () => {
+    const members = await planMesh(2);
+    const [memberA, memberB] = members as [TestMember, TestMember];
+    const a = await createMember(memberA, members);
+    const b = await createMember(memberB, members);
+    running.push(a, b);
+    b.onRequest('sync', async (_from, payload) => payload.map((byte) => byte + 1));
+    const answers: (Uint8Array | P2pError)[] = [];
+    const announced: string[] = [];
+    a.onPeerConnected((peer) => {
+      announced.push(keyHex(peer));
+      a.request(peer, 'sync', Uint8Array.of(1, 2), 5000).then(
+        (answer) => answers.push(answer),
+        (error: P2pError) => answers.push(error),
+      );
+    });
+    await Promise.all([a.start(), b.start()]);
+    await waitFor(() => answers.length === 1, 10_000, 'the answer');
+    expect(answers).toEqual([Uint8Array.of(2, 3)]);
+    expect(announced).toEqual([keyHex(memberB.publicKey)]);
+  });
+
   it('rejoins a stopped and restarted node automatically', async () => {
     const { members, nodes } = await startMesh(3);
     const [a, b, c] = nodes as [PeerNode, PeerNode, PeerNode];
-    const [, , memberC] = members as [TestMember, TestMember, TestMember];
+    const [, memberB, memberC] = members as [TestMember, TestMember, TestMember];
     const disconnectedAtA: string[] = [];
     a.onPeerDisconnected((peer) => disconnectedAtA.push(keyHex(peer)));
 
@@ -137,8 +159,9 @@ describe('three-node mesh', () => {
     await waitFor(() => atRestarted.length === 1, 5000, 'message to restarted node');
     expect(atRestarted[0]?.text).toBe('welcome back');
 
-    // The same PeerNode object can be started again after stop().
-    await b.stop();
+    // The same PeerNode object can be started again after stop(); stop() called twice at once stops once.
+    await Promise.all([b.stop(), b.stop()]);
+    expect(countEvents(memberB, { event: 'stopped' })).toBe(1);
     await waitFor(() => a.connectedPeers().length === 1, 5000, 'b to drop out');
     await b.start();
     await waitFor(() => fullyConnected([a, b, restarted]), 10_000, 'b to rejoin');

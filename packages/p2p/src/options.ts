@@ -63,6 +63,8 @@ export interface PeerNodeOptions {
   maxConcurrentRequestsPerPeer?: number;
   /** Our requests waiting for an answer from one peer; more are refused (default 64). */
   maxPendingRequestsPerPeer?: number;
+  /** How often connected peers are checked against allowedKeys() and dropped if gone (default 1000 ms). */
+  allowListCheckMs?: number;
 }
 
 export interface ResolvedPeer {
@@ -89,10 +91,13 @@ export interface ResolvedOptions {
   banMs: number;
   maxConcurrentRequestsPerPeer: number;
   maxPendingRequestsPerPeer: number;
+  allowListCheckMs: number;
 }
 
 export const DEFAULT_PROTOCOL = '/certledger/p2p/1.0.0';
 const MAX_MESSAGE_BYTES_CEILING = 256 * 1024 * 1024;
+// multistream-select sends the id as one newline-terminated line.
+const PROTOCOL_PATTERN = /^\/[^\x00-\x1f\x7f]{1,255}$/;
 
 function positiveInteger(value: number | undefined, fallback: number, what: string, allowZero = false): number {
   const resolved = value ?? fallback;
@@ -147,6 +152,13 @@ export function resolveOptions(options: PeerNodeOptions, ownKeyHex: string): Res
     throw new TypeError('allowedKeys must be a function returning an iterable of public keys');
   }
   if (!Array.isArray(options.peers)) throw new TypeError('peers must be an array');
+  if (options.logger !== undefined && typeof options.logger !== 'function') throw new TypeError('logger must be a function');
+  const protocol = options.protocol ?? DEFAULT_PROTOCOL;
+  if (typeof protocol !== 'string' || !PROTOCOL_PATTERN.test(protocol)) {
+    throw new TypeError(
+      `protocol must be '/' and 1..255 printable characters, like ${DEFAULT_PROTOCOL}; got ${JSON.stringify(options.protocol)}`,
+    );
+  }
 
   const peers = new Map<string, ResolvedPeer>();
   options.peers.forEach((peer, index) => {
@@ -184,7 +196,7 @@ export function resolveOptions(options: PeerNodeOptions, ownKeyHex: string): Res
     channels: new Set(options.channels),
     maxMessageBytes,
     logger: options.logger ?? (() => {}),
-    protocol: options.protocol ?? DEFAULT_PROTOCOL,
+    protocol,
     maxQueuedBytesPerPeer,
     maxQueuedFramesPerPeer: positiveInteger(options.maxQueuedFramesPerPeer, 1024, 'maxQueuedFramesPerPeer'),
     redialMinMs,
@@ -193,5 +205,19 @@ export function resolveOptions(options: PeerNodeOptions, ownKeyHex: string): Res
     banMs: positiveInteger(options.banMs, 10_000, 'banMs', true),
     maxConcurrentRequestsPerPeer: positiveInteger(options.maxConcurrentRequestsPerPeer, 16, 'maxConcurrentRequestsPerPeer'),
     maxPendingRequestsPerPeer: positiveInteger(options.maxPendingRequestsPerPeer, 64, 'maxPendingRequestsPerPeer'),
+    allowListCheckMs: positiveInteger(options.allowListCheckMs, 1000, 'allowListCheckMs'),
   };
+}
+
+export function assertKnownChannel(options: ResolvedOptions, channel: string): void {
+  if (!options.channels.has(channel)) {
+    throw new TypeError(`unknown channel ${JSON.stringify(channel)}; configured: ${[...options.channels].join(', ')}`);
+  }
+}
+
+export function assertPayload(options: ResolvedOptions, payload: Uint8Array): void {
+  if (!(payload instanceof Uint8Array)) throw new TypeError('payload must be a Uint8Array');
+  if (payload.length > options.maxMessageBytes) {
+    throw new RangeError(`payload of ${payload.length} bytes exceeds maxMessageBytes ${options.maxMessageBytes}`);
+  }
 }

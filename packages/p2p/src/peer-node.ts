@@ -1,8 +1,9 @@
 import type { Connection, Ed25519PrivateKey, PeerId, Stream } from '@libp2p/interface';
 import type { Libp2p } from 'libp2p';
-import { P2pError } from './errors.js';
+import { errorText, P2pError } from './errors.js';
 import { encodeFrame, FrameKind, type Frame } from './frame.js';
-import { createHost, type Admission } from './host.js';
+import { PeerAdmission } from './admission.js';
+import { createHost } from './host.js';
 import { readFrames } from './inbound.js';
 import {
   assertEd25519PublicKey,
@@ -12,14 +13,22 @@ import {
   keyHex,
   peerIdFromEd25519Key,
 } from './keys.js';
-import { resolveOptions, type P2pLogEvent, type PeerNodeOptions, type ResolvedOptions } from './options.js';
+import {
+  assertKnownChannel,
+  assertPayload,
+  resolveOptions,
+  type P2pLogEvent,
+  type PeerNodeOptions,
+  type ResolvedOptions,
+} from './options.js';
 import { OutboundLink, type QueueStatus } from './outbound-link.js';
+import { PeerPresence, type PeerListener } from './presence.js';
 import { Redialer, type DialOutcome } from './redial.js';
 import { RequestServer, type RequestHandler } from './request-server.js';
 import { PendingRequests } from './requests.js';
+import { FrameRouter, type MessageHandler } from './router.js';
 
-export type MessageHandler = (from: Uint8Array, payload: Uint8Array) => void;
-export type PeerListener = (peer: Uint8Array) => void;
+export type { MessageHandler, PeerListener };
 
 const STOP_GRACE_MS = 1000;
 const MAX_REQUEST_TIMEOUT_MS = 600_000;
@@ -30,30 +39,26 @@ export async function createPeerNode(options: PeerNodeOptions): Promise<PeerNode
   return new PeerNode(privateKey, resolveOptions(options, keyHex(privateKey.publicKey.raw)));
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 /**
  * A node's links to its authorised peers. Each node opens one long-lived stream
  * to each peer and only writes to it; it reads what peers send on the streams
- * they opened. "Connected" means our sending stream to that peer is open.
- * Create with {@link createPeerNode}.
+ * they opened. A peer is "connected" while both are open, so that a request can
+ * go out and its answer come back. Create with {@link createPeerNode}.
  */
 export class PeerNode {
   readonly publicKey: Uint8Array;
   readonly peerId: string;
-  private readonly ownHex: string;
   private host: Libp2p | undefined;
   private state: 'stopped' | 'starting' | 'started' | 'stopping' = 'stopped';
   private starting: Promise<void> | undefined;
+  private stopping: Promise<void> | undefined;
+  private allowListTimer: ReturnType<typeof setInterval> | undefined;
   private readonly links = new Map<string, OutboundLink>();
-  private readonly messageHandlers = new Map<string, MessageHandler>();
-  private readonly bannedUntil = new Map<string, number>();
+  private readonly presence: PeerPresence;
+  private readonly router: FrameRouter;
+  private readonly admission: PeerAdmission;
   private readonly pending = new PendingRequests();
   private readonly requestServer: RequestServer;
-  private readonly connectedListeners = new Set<PeerListener>();
-  private readonly disconnectedListeners = new Set<PeerListener>();
   private readonly redialer: Redialer;
 
   constructor(
@@ -61,8 +66,14 @@ export class PeerNode {
     private readonly options: ResolvedOptions,
   ) {
     this.publicKey = Uint8Array.from(privateKey.publicKey.raw);
-    this.ownHex = keyHex(this.publicKey);
     this.peerId = peerIdFromEd25519Key(this.publicKey).toString();
+    this.admission = new PeerAdmission({
+      ownHex: keyHex(this.publicKey),
+      configured: new Set(options.peers.keys()),
+      allowedKeys: options.allowedKeys,
+      banMs: options.banMs,
+      onAllowedKeysProblem: (reason) => this.log({ event: 'allowed-keys-failed', reason }),
+    });
     this.redialer = new Redialer(options.redialMinMs, options.redialMaxMs, (peer) => this.ensureLink(peer));
     this.requestServer = new RequestServer({
       maxConcurrentPerPeer: options.maxConcurrentRequestsPerPeer,
@@ -70,6 +81,13 @@ export class PeerNode {
       reply: (peer, frame) => this.sendFrame(peer, frame),
       log: (event) => this.log(event),
     });
+    this.presence = new PeerPresence({
+      log: (event) => this.log(event),
+      onDisconnected: (peer, reason) => {
+        this.pending.failPeer(peer, new P2pError('peer-disconnected', `peer ${peer} disconnected: ${reason}`));
+      },
+    });
+    this.router = new FrameRouter({ requestServer: this.requestServer, pending: this.pending, log: (event) => this.log(event) });
   }
 
   async start(): Promise<void> {
@@ -84,17 +102,27 @@ export class PeerNode {
   }
 
   /** Closes our streams (letting queued frames leave for up to 1 s), then the libp2p node. */
-  async stop(): Promise<void> {
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown().finally(() => {
+      this.stopping = undefined;
+    });
+    return this.stopping;
+  }
+
+  private async shutdown(): Promise<void> {
     if (this.starting !== undefined) await this.starting.catch(() => {});
     const host = this.host;
     if (this.state !== 'started' || host === undefined) return;
     this.state = 'stopping';
+    clearInterval(this.allowListTimer);
+    this.allowListTimer = undefined;
     this.redialer.cancelAll();
     this.pending.failAll(new P2pError('stopped', 'node stopped'));
     await Promise.all([...this.links.values()].map((link) => link.close(STOP_GRACE_MS)));
     host.removeEventListener('connection:open', this.onConnectionOpen);
     await host.stop();
     this.links.clear();
+    this.presence.clear();
     this.requestServer.reset();
     this.host = undefined;
     this.state = 'stopped';
@@ -106,28 +134,27 @@ export class PeerNode {
   }
 
   onMessage(channel: string, handler: MessageHandler): void {
-    this.checkChannel(channel);
-    if (this.messageHandlers.has(channel)) throw new Error(`a message handler is already registered on '${channel}'`);
-    this.messageHandlers.set(channel, handler);
+    assertKnownChannel(this.options, channel);
+    this.router.onMessage(channel, handler);
   }
 
   onRequest(channel: string, handler: RequestHandler): void {
-    this.checkChannel(channel);
+    assertKnownChannel(this.options, channel);
     this.requestServer.register(channel, handler);
   }
 
-  /** Queues a message; false when the peer is not connected or its queue is full. */
+  /** Queues a message; false when our stream to the peer is not open or its queue is full. */
   send(to: Uint8Array, channel: string, payload: Uint8Array): boolean {
     const peer = this.checkTarget(to);
-    this.checkChannel(channel);
-    this.checkPayload(payload);
+    assertKnownChannel(this.options, channel);
+    assertPayload(this.options, payload);
     return this.sendFrame(peer, { kind: FrameKind.message, channel, requestId: 0, payload });
   }
 
-  /** Queues a message to every connected peer; returns how many accepted it. */
+  /** Queues a message to every peer our stream to is open; returns how many accepted it. */
   broadcast(channel: string, payload: Uint8Array): number {
-    this.checkChannel(channel);
-    this.checkPayload(payload);
+    assertKnownChannel(this.options, channel);
+    assertPayload(this.options, payload);
     const frame = encodeFrame({ kind: FrameKind.message, channel, requestId: 0, payload });
     let accepted = 0;
     for (const link of this.links.values()) if (link.enqueue(frame)) accepted++;
@@ -137,14 +164,16 @@ export class PeerNode {
   /** Rejects with P2pError: not-connected, queue-full, too-many-requests, timeout, remote-error, peer-disconnected, stopped. */
   async request(to: Uint8Array, channel: string, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
     const peer = this.checkTarget(to);
-    this.checkChannel(channel);
-    this.checkPayload(payload);
+    assertKnownChannel(this.options, channel);
+    assertPayload(this.options, payload);
     if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_REQUEST_TIMEOUT_MS) {
       throw new RangeError(`timeoutMs must be an integer in 1..${MAX_REQUEST_TIMEOUT_MS}, got ${timeoutMs}`);
     }
     if (this.state !== 'started') throw new P2pError('not-started', 'node is not started');
     const link = this.links.get(peer);
-    if (link === undefined || !link.isOpen) throw new P2pError('not-connected', `peer ${peer} is not connected`);
+    if (link === undefined || !this.presence.isConnected(peer)) {
+      throw new P2pError('not-connected', `peer ${peer} is not connected`);
+    }
     if (this.pending.countFor(peer) >= this.options.maxPendingRequestsPerPeer) {
       throw new P2pError('too-many-requests', `already ${this.options.maxPendingRequestsPerPeer} requests waiting on peer ${peer}`);
     }
@@ -156,35 +185,40 @@ export class PeerNode {
   }
 
   connectedPeers(): Uint8Array[] {
-    return [...this.links].filter(([, link]) => link.isOpen).map(([peer]) => keyFromHex(peer));
+    return this.presence.connectedPeers().map(keyFromHex);
   }
 
   isConnected(peer: Uint8Array): boolean {
-    return this.links.get(this.checkTarget(peer))?.isOpen === true;
+    return this.presence.isConnected(this.checkTarget(peer));
   }
 
   queueStatus(peer: Uint8Array): QueueStatus | undefined {
     return this.links.get(this.checkTarget(peer))?.status();
   }
 
-  /** Returns a function that removes the listener. */
+  /** Called when a peer becomes connected (both streams open); returns a function that removes the listener. */
   onPeerConnected(listener: PeerListener): () => void {
-    this.connectedListeners.add(listener);
-    return () => this.connectedListeners.delete(listener);
+    return this.presence.onConnected(listener);
   }
 
   onPeerDisconnected(listener: PeerListener): () => void {
-    this.disconnectedListeners.add(listener);
-    return () => this.disconnectedListeners.delete(listener);
+    return this.presence.onDisconnected(listener);
   }
 
-  /** Drops connections of peers no longer allowed (call after allowedKeys changed); returns how many. */
+  /**
+   * Drops the connections of peers no longer allowed; returns how many. Runs every
+   * allowListCheckMs by itself; call it after allowedKeys changed to act at once.
+   */
   enforceAllowList(): number {
+    const allowedNow = this.admission.allowedSnapshot();
     let closed = 0;
     for (const connection of this.host?.getConnections() ?? []) {
-      const admission = this.admitPeerId(connection.remotePeer);
+      const admission = this.admission.admitPeerId(connection.remotePeer, allowedNow);
       if (admission.allowed) continue;
-      connection.abort(new Error(`peer no longer authorised: ${admission.reason}`));
+      const reason = `no longer authorised: ${admission.reason}`;
+      const peer = this.describe(connection.remotePeer);
+      this.log({ event: 'connection-refused', peer, direction: connection.direction, reason });
+      connection.abort(new Error(reason));
       closed++;
     }
     return closed;
@@ -195,7 +229,7 @@ export class PeerNode {
       privateKey: this.privateKey,
       listen: this.options.listen,
       dialTimeoutMs: this.options.dialTimeoutMs,
-      admit: (peerId) => this.admitPeerId(peerId),
+      admit: (peerId) => this.admission.admitPeerId(peerId),
       onRefused: (peerId, direction, reason) => this.log({ event: 'connection-refused', peer: this.describe(peerId), direction, reason }),
     });
     this.host = host;
@@ -217,6 +251,7 @@ export class PeerNode {
       throw error;
     }
     this.state = 'started';
+    this.allowListTimer = setInterval(() => this.enforceAllowList(), this.options.allowListCheckMs);
     this.redialer.restart();
     for (const peer of this.options.peers.keys()) this.redialer.schedule(peer, true);
     this.log({ event: 'started', addresses: this.listenAddresses() });
@@ -226,7 +261,7 @@ export class PeerNode {
     const key = ed25519KeyOfPeerId(event.detail.remotePeer);
     if (key === undefined || this.state !== 'started') return;
     const peer = keyHex(key);
-    if (!this.links.has(peer) && this.admitKey(peer).allowed) this.redialer.schedule(peer, true);
+    if (!this.links.has(peer) && this.admission.admitKey(peer).allowed) this.redialer.schedule(peer, true);
   };
 
   /** One dial attempt for the redialer: opens our sending stream to the peer. */
@@ -237,7 +272,7 @@ export class PeerNode {
     const configured = this.options.peers.get(peer);
     const failed: DialOutcome = configured === undefined ? 'give-up' : 'retry';
     const peerId = configured?.peerId ?? peerIdFromEd25519Key(keyFromHex(peer));
-    if (!this.admitKey(peer).allowed) return failed;
+    if (!this.admission.admitKey(peer).allowed) return failed;
     // A peer we have no address for is only reachable over the connection it made to us.
     if (configured === undefined && host.getConnections(peerId).length === 0) return 'give-up';
     let stream: Stream;
@@ -269,23 +304,19 @@ export class PeerNode {
       once: true,
     });
     this.links.set(peer, link);
-    this.log({ event: 'peer-connected', peer });
-    for (const listener of this.connectedListeners) this.callSafely(() => listener(keyFromHex(peer)), peer);
+    this.presence.outboundOpened(peer);
   }
 
-  private onLinkClosed(peer: string, link: OutboundLink, streamReason: string): void {
+  private onLinkClosed(peer: string, link: OutboundLink, reason: string): void {
     if (this.links.get(peer) !== link) return;
-    const reason = this.state === 'stopping' ? 'node stopping' : streamReason;
     this.links.delete(peer);
-    this.pending.failPeer(peer, new P2pError('peer-disconnected', `peer ${peer} disconnected: ${reason}`));
-    this.log({ event: 'peer-disconnected', peer, reason });
-    for (const listener of this.disconnectedListeners) this.callSafely(() => listener(keyFromHex(peer)), peer);
+    this.presence.outboundClosed(peer, this.state === 'stopping' ? 'node stopping' : reason);
     if (this.state === 'started') this.redialer.schedule(peer, false);
   }
 
   private acceptStream(stream: Stream, connection: Connection): void {
     const key = ed25519KeyOfPeerId(connection.remotePeer);
-    const admission = this.admitPeerId(connection.remotePeer);
+    const admission = this.admission.admitPeerId(connection.remotePeer);
     if (key === undefined || !admission.allowed || this.host === undefined) {
       const reason = admission.allowed ? 'node is stopping' : admission.reason;
       this.log({ event: 'connection-refused', peer: this.describe(connection.remotePeer), direction: 'inbound', reason });
@@ -297,39 +328,20 @@ export class PeerNode {
       stream,
       { maxPayloadBytes: this.options.maxMessageBytes, isKnownChannel: (channel) => this.options.channels.has(channel) },
       {
-        onFrame: (frame) => this.dispatch(peer, frame),
+        onFrame: (frame) => this.router.route(peer, frame),
         onViolation: (error) => this.punish(peer, error.code, error.message),
       },
     );
+    this.presence.inboundOpened(peer);
+    stream.addEventListener(
+      'close',
+      (event) => {
+        const reason = this.state === 'stopping' ? 'node stopping' : (event.error?.message ?? 'peer closed its stream');
+        this.presence.inboundClosed(peer, reason);
+      },
+      { once: true },
+    );
     if (this.state === 'started' && !this.links.has(peer)) this.redialer.schedule(peer, true);
-  }
-
-  private dispatch(peer: string, frame: Frame): void {
-    switch (frame.kind) {
-      case FrameKind.message: {
-        const handler = this.messageHandlers.get(frame.channel);
-        if (handler === undefined) {
-          this.log({ event: 'message-dropped', peer, channel: frame.channel, reason: 'no handler registered' });
-          return;
-        }
-        this.callSafely(() => handler(keyFromHex(peer), frame.payload), peer, frame.channel);
-        return;
-      }
-      case FrameKind.request:
-        this.requestServer.serve(peer, frame);
-        return;
-      case FrameKind.response:
-        if (!this.pending.resolve(peer, frame.requestId, frame.channel, frame.payload)) {
-          this.log({ event: 'message-dropped', peer, channel: frame.channel, reason: 'answer to no waiting request' });
-        }
-        return;
-      case FrameKind.errorResponse: {
-        const text = new TextDecoder().decode(frame.payload);
-        const error = new P2pError('remote-error', `peer ${peer} could not answer on '${frame.channel}': ${text}`);
-        this.pending.reject(peer, frame.requestId, frame.channel, error);
-        return;
-      }
-    }
   }
 
   private sendFrame(peer: string, frame: Frame): boolean {
@@ -340,7 +352,7 @@ export class PeerNode {
   /** Logs the violation, bans the key for banMs and drops every connection to the peer. */
   private punish(peer: string, code: string, reason: string): void {
     this.log({ event: 'protocol-violation', peer, code, reason });
-    if (this.options.banMs > 0) this.bannedUntil.set(peer, Date.now() + this.options.banMs);
+    this.admission.ban(peer);
     this.links.get(peer)?.abort(`protocol violation: ${reason}`);
     const peerId = peerIdFromEd25519Key(keyFromHex(peer));
     for (const connection of this.host?.getConnections(peerId) ?? []) {
@@ -348,70 +360,14 @@ export class PeerNode {
     }
   }
 
-  private admitPeerId(peerId: PeerId): Admission {
-    const key = ed25519KeyOfPeerId(peerId);
-    if (key === undefined) return { allowed: false, reason: `peer id ${peerId.toString()} is not an Ed25519 key` };
-    return this.admitKey(keyHex(key));
-  }
-
-  /** The gater rule: a configured peer or a key allowedKeys() names, not ourselves, not banned. */
-  private admitKey(peer: string): Admission {
-    if (peer === this.ownHex) return { allowed: false, reason: 'own key' };
-    if (this.isBanned(peer)) return { allowed: false, reason: 'banned after a protocol violation' };
-    if (this.options.peers.has(peer) || this.allowedKeysInclude(peer)) return { allowed: true };
-    return { allowed: false, reason: 'key is not in the authorised set' };
-  }
-
-  private allowedKeysInclude(peer: string): boolean {
-    const allowedKeys = this.options.allowedKeys;
-    if (allowedKeys === undefined) return false;
-    try {
-      for (const key of allowedKeys()) {
-        if (key instanceof Uint8Array && key.length === 32 && keyHex(key) === peer) return true;
-      }
-    } catch (error) {
-      this.log({ event: 'allowed-keys-failed', reason: errorText(error) });
-    }
-    return false;
-  }
-
-  private isBanned(peer: string): boolean {
-    const until = this.bannedUntil.get(peer);
-    if (until === undefined) return false;
-    if (Date.now() < until) return true;
-    this.bannedUntil.delete(peer);
-    return false;
-  }
-
   private checkTarget(peer: Uint8Array): string {
     assertEd25519PublicKey(peer, 'peer');
     return keyHex(peer);
   }
 
-  private checkChannel(channel: string): void {
-    if (!this.options.channels.has(channel)) {
-      throw new TypeError(`unknown channel ${JSON.stringify(channel)}; configured: ${[...this.options.channels].join(', ')}`);
-    }
-  }
-
-  private checkPayload(payload: Uint8Array): void {
-    if (!(payload instanceof Uint8Array)) throw new TypeError('payload must be a Uint8Array');
-    if (payload.length > this.options.maxMessageBytes) {
-      throw new RangeError(`payload of ${payload.length} bytes exceeds maxMessageBytes ${this.options.maxMessageBytes}`);
-    }
-  }
-
   private describe(peerId: PeerId): string {
     const key = ed25519KeyOfPeerId(peerId);
     return key === undefined ? peerId.toString() : keyHex(key);
-  }
-
-  private callSafely(call: () => void, peer: string, channel?: string): void {
-    try {
-      call();
-    } catch (error) {
-      this.log({ event: 'handler-failed', peer, ...(channel === undefined ? {} : { channel }), reason: errorText(error) });
-    }
   }
 
   private log(event: P2pLogEvent): void {

@@ -1,3 +1,4 @@
+import { errorText } from './errors.js';
 import { FrameKind, type Frame } from './frame.js';
 import { keyFromHex } from './keys.js';
 import type { P2pLogEvent } from './options.js';
@@ -53,7 +54,7 @@ export class RequestServer {
         this.answer(peer, request, FrameKind.response, answer);
       })
       .catch((error: unknown) => {
-        const reason = error instanceof Error ? error.message : String(error);
+        const reason = errorText(error);
         this.options.log({ event: 'handler-failed', peer, channel: request.channel, reason });
         this.answerError(peer, request, reason);
       })

@@ -1,8 +1,8 @@
 /** Helpers shared by this package's tests (loopback only, every wait bounded). */
-import { createServer } from 'node:net';
+import { createServer, type Server } from 'node:net';
 import type { Libp2p } from 'libp2p';
 import { createHost } from './host.js';
-import { ed25519PrivateKeyFromSeed } from './keys.js';
+import { ed25519PrivateKeyFromSeed, publicKeyFromSeed } from './keys.js';
 import { createPeerNode, type PeerNode } from './peer-node.js';
 import type { P2pLogEvent, PeerNodeOptions } from './options.js';
 
@@ -15,25 +15,29 @@ export function seedFor(label: number): Uint8Array {
   return seed;
 }
 
-export async function publicKeyFor(seed: Uint8Array): Promise<Uint8Array> {
-  return (await ed25519PrivateKeyFromSeed(seed)).publicKey.raw;
-}
-
-/** A port the OS reported free on 127.0.0.1 a moment ago. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+/**
+ * `count` distinct ports the OS reported free on 127.0.0.1 a moment ago: all
+ * are held open together, so one call never returns the same port twice.
+ */
+export async function freePorts(count: number): Promise<number[]> {
+  const servers: Server[] = [];
+  try {
+    for (let i = 0; i < count; i++) {
+      const server = createServer();
+      servers.push(server);
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(0, '127.0.0.1', resolve);
+      });
+    }
+    return servers.map((server) => {
       const address = server.address();
-      if (address === null || typeof address === 'string') {
-        server.close();
-        reject(new Error('no port assigned'));
-        return;
-      }
-      server.close(() => resolve(address.port));
+      if (address === null || typeof address === 'string') throw new Error('no port assigned');
+      return address.port;
     });
-  });
+  } finally {
+    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  }
 }
 
 export async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -57,15 +61,11 @@ export interface TestMember {
 
 /** Seeds, keys and fixed loopback addresses for `count` members of a full mesh. */
 export async function planMesh(count: number, firstLabel = 1): Promise<TestMember[]> {
+  const ports = await freePorts(count);
   const members: TestMember[] = [];
-  for (let i = 0; i < count; i++) {
+  for (const [i, port] of ports.entries()) {
     const seed = seedFor(firstLabel + i);
-    members.push({
-      seed,
-      publicKey: await publicKeyFor(seed),
-      address: `/ip4/127.0.0.1/tcp/${await freePort()}`,
-      events: [],
-    });
+    members.push({ seed, publicKey: await publicKeyFromSeed(seed), address: `/ip4/127.0.0.1/tcp/${port}`, events: [] });
   }
   return members;
 }
@@ -86,6 +86,11 @@ export function createMember(
     logger: (event) => member.events.push(event),
     ...overrides,
   });
+}
+
+export function countEvents(member: TestMember, match: Partial<P2pLogEvent>): number {
+  const entries = Object.entries(match) as [keyof P2pLogEvent, unknown][];
+  return member.events.filter((event) => entries.every(([field, value]) => event[field] === value)).length;
 }
 
 export function fullyConnected(nodes: PeerNode[]): boolean {
