@@ -3,7 +3,7 @@
  * a 4-validator genesis, a batch of certificates anchored, a replica checking every block.
  */
 import { encode, sha256, toHex } from '@certledger/codec';
-import { anchorRootDigest, applyBlock, buildBlock, decodeBlock, stateRoot, type State } from '@certledger/ledger';
+import { applyBlock, buildBlock, decodeBlock, stateRoot, type State } from '@certledger/ledger';
 import { makeTx, testNetwork } from '@certledger/ledger/testing';
 import { leafHash, MerkleTree, verifyInclusion } from '@certledger/merkle';
 
@@ -16,7 +16,7 @@ console.log(`chain ${chainId}: ${net.genesis.validators.length} validators, issu
 const leaves = Array.from({ length: BATCH }, (_, i) => leafHash(sha256(encode(['demo certificate', i]))));
 const tree = new MerkleTree(leaves);
 const fields = { issuerId: 'transport', typeId: 'driving-licence', typeVersion: 1, root: tree.root, leafCount: BATCH };
-const anchor = makeTx(chainId, transport, 0, { kind: 'anchor', ...fields, rootSignature: transport.sign(anchorRootDigest({ chainId, ...fields })) });
+const anchor = makeTx(chainId, transport, 0, { kind: 'anchor', ...fields });
 const revoke = makeTx(chainId, transport, 1, { kind: 'revoke', issuerId: 'transport', revocations: [{ root: tree.root, leaf: leaves[7]!, reason: 'licence withdrawn' }] });
 
 let proposer: State = net.state;

@@ -86,7 +86,7 @@ const FIELDS: Record<TxKind, readonly string[]> = {
   'add-validator': ['name', 'power', 'publicKey'],
   'remove-validator': ['publicKey'],
   'set-validator-power': ['power', 'publicKey'],
-  anchor: ['issuerId', 'leafCount', 'root', 'rootSignature', 'typeId', 'typeVersion'],
+  anchor: ['issuerId', 'leafCount', 'root', 'typeId', 'typeVersion'],
   revoke: ['issuerId', 'revocations'],
 };
 
@@ -140,7 +140,6 @@ export function readAction(kind: TxKind, value: Value, path: string): Action {
         typeVersion: readUint(map.typeVersion ?? null, `${path}.typeVersion`, 65535),
         root: readKey(map, 'root', path),
         leafCount,
-        rootSignature: readBytes(map.rootSignature ?? null, `${path}.rootSignature`, 64),
       };
     }
     case 'revoke':

@@ -17,7 +17,6 @@ export {
 } from './tx-codec.js';
 export { stateRoot, validatorSetHash, issuerToValue, certTypeToValue, validatorToValue } from './state-root.js';
 export { EMPTY_LOG, appendToLog, logRoot, type CompactLogState } from './logs.js';
-export { anchorRootDigest, type AnchorRootClaim } from './issuance.js';
 export { applyTransaction, type TxContext } from './transition.js';
 export { BLOCK_FORMAT_VERSION, encodeHeader, decodeHeader, blockHash, txRoot, assembleBlock, decodeBlock, type Block, type BlockHeader } from './block.js';
 export { applyBlock, buildBlock, type BuiltBlock, type BuildOptions } from './chain.js';

@@ -1,24 +1,9 @@
-import { bytesEqual, encode, taggedHash, toHex } from '@certledger/codec';
-import { verifyRemembered } from '@certledger/crypto';
+import { bytesEqual, encode, toHex } from '@certledger/codec';
 import { leafHash } from '@certledger/merkle';
 import { reject } from './errors.js';
 import { appendToLog } from './logs.js';
 import { certTypeKey, revocationKey, type AnchorRecord, type IssuerRecord, type RevocationRecord, type State } from './state.js';
 import type { Anchor, Revoke, Transaction } from './transaction.js';
-
-export interface AnchorRootClaim {
-  readonly chainId: string;
-  readonly issuerId: string;
-  readonly typeId: string;
-  readonly typeVersion: number;
-  readonly root: Uint8Array;
-  readonly leafCount: number;
-}
-
-/** What an issuer signs for a batch: the root bound to chain, department, type and size. */
-export function anchorRootDigest(claim: AnchorRootClaim): Uint8Array {
-  return taggedHash('anchor-root', encode([claim.chainId, claim.issuerId, claim.typeId, claim.typeVersion, claim.root, claim.leafCount]));
-}
 
 /** The issuer record whose current key sent the transaction; anyone else is refused. */
 export function requireIssuerSender(state: State, issuerId: string, sender: Uint8Array): IssuerRecord {
@@ -33,7 +18,7 @@ export function requireIssuerSender(state: State, issuerId: string, sender: Uint
 
 function anchorLeaf(record: AnchorRecord): Uint8Array {
   return leafHash(
-    encode([record.root, record.issuerId, record.typeId, record.typeVersion, record.leafCount, record.rootSignature, record.signerKey, record.height, record.txId]),
+    encode([record.root, record.issuerId, record.typeId, record.typeVersion, record.leafCount, record.signerKey, record.height, record.txId]),
   );
 }
 
@@ -52,17 +37,12 @@ export function applyAnchor(state: State, action: Anchor, tx: Transaction, heigh
   }
   const rootHex = toHex(action.root);
   if (state.anchors.has(rootHex)) reject('DUPLICATE_ANCHOR', `batch root ${rootHex} is already anchored`);
-  const digest = anchorRootDigest({ ...action, chainId: state.chainId });
-  if (!verifyRemembered(action.rootSignature, digest, tx.body.sender)) {
-    reject('BAD_ROOT_SIGNATURE', 'the root signature does not verify under the sender key');
-  }
   const record: AnchorRecord = {
     root: action.root,
     issuerId: action.issuerId,
     typeId: action.typeId,
     typeVersion: action.typeVersion,
     leafCount: action.leafCount,
-    rootSignature: action.rootSignature,
     signerKey: tx.body.sender,
     height,
     txId: tx.id,

@@ -1,7 +1,6 @@
 import { sha256, toHex } from '@certledger/codec';
 import { describe, expect, it } from 'vitest';
 import { buildBlock } from './chain.js';
-import { anchorRootDigest } from './issuance.js';
 import { decodeStateCore, encodeStateCore } from './state-codec.js';
 import { stateRoot } from './state-root.js';
 import { makeTx, testNetwork, testSigner } from './testing.js';
@@ -15,7 +14,7 @@ describe('stored state', () => {
     const root = sha256(new Uint8Array([1]));
     const fields = { issuerId: 'transport', typeId: 'driving-licence', typeVersion: 1, root, leafCount: 2 };
     const txs = [
-      makeTx(chainId, transport, 0, { kind: 'anchor', ...fields, rootSignature: transport.sign(anchorRootDigest({ chainId, ...fields })) }),
+      makeTx(chainId, transport, 0, { kind: 'anchor', ...fields }),
       makeTx(chainId, transport, 1, { kind: 'revoke', issuerId: 'transport', revocations: [{ root, leaf: null, reason: 'recalled' }] }),
       makeTx(chainId, v0!, 0, { kind: 'add-validator', publicKey: testSigner('v-new').publicKey, power: 3, name: 'new' }, [v0!, v1!, v2!]),
       makeTx(chainId, v0!, 1, { kind: 'suspend-issuer', issuerId: 'health', reason: 'audit' }, [v0!, v1!, v2!]),

@@ -53,22 +53,21 @@ function certTypeFromValue(value: Value, path: string): CertTypeRecord {
 }
 
 export function anchorToValue(a: AnchorRecord): Value {
-  return [a.root, a.issuerId, a.typeId, a.typeVersion, a.leafCount, a.rootSignature, a.signerKey, a.height, a.txId, a.logIndex];
+  return [a.root, a.issuerId, a.typeId, a.typeVersion, a.leafCount, a.signerKey, a.height, a.txId, a.logIndex];
 }
 
 export function anchorFromValue(value: Value, path = 'anchor'): AnchorRecord {
-  const f = readTuple(value, 10, path);
+  const f = readTuple(value, 9, path);
   return {
     root: readBytes(at(f, 0), `${path}.root`, 32),
     issuerId: readString(at(f, 1), `${path}.issuerId`, 63),
     typeId: readString(at(f, 2), `${path}.typeId`, 63),
     typeVersion: readUint(at(f, 3), `${path}.typeVersion`),
     leafCount: readUint(at(f, 4), `${path}.leafCount`),
-    rootSignature: readBytes(at(f, 5), `${path}.rootSignature`, 64),
-    signerKey: readBytes(at(f, 6), `${path}.signerKey`, 32),
-    height: readUint(at(f, 7), `${path}.height`),
-    txId: readBytes(at(f, 8), `${path}.txId`, 32),
-    logIndex: readUint(at(f, 9), `${path}.logIndex`),
+    signerKey: readBytes(at(f, 5), `${path}.signerKey`, 32),
+    height: readUint(at(f, 6), `${path}.height`),
+    txId: readBytes(at(f, 7), `${path}.txId`, 32),
+    logIndex: readUint(at(f, 8), `${path}.logIndex`),
   };
 }
 

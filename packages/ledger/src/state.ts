@@ -45,7 +45,6 @@ export interface AnchorRecord {
   readonly typeId: string;
   readonly typeVersion: number;
   readonly leafCount: number;
-  readonly rootSignature: Uint8Array;
   readonly signerKey: Uint8Array;
   readonly height: number;
   readonly txId: Uint8Array;

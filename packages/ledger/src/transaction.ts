@@ -77,8 +77,6 @@ export interface Anchor {
   readonly typeVersion: number;
   readonly root: Uint8Array;
   readonly leafCount: number;
-  /** The issuer's signature over {@link anchorRootDigest}: what a certificate file carries. */
-  readonly rootSignature: Uint8Array;
 }
 export interface RevocationEntry {
   readonly root: Uint8Array;

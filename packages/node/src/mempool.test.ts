@@ -1,5 +1,5 @@
 import { encode, sha256, toHex } from '@certledger/codec';
-import { anchorRootDigest, buildBlock } from '@certledger/ledger';
+import { buildBlock } from '@certledger/ledger';
 import { makeTx, testNetwork } from '@certledger/ledger/testing';
 import { describe, expect, it } from 'vitest';
 import { Mempool } from './mempool.js';
@@ -11,7 +11,7 @@ const health = net.issuers.get('health')!;
 
 function anchor(issuer = transport, issuerId = 'transport', typeId = 'driving-licence', seq = 0, n = seq) {
   const fields = { issuerId, typeId, typeVersion: 1, root: sha256(encode([issuerId, n])), leafCount: 1 };
-  return makeTx(chainId, issuer, seq, { kind: 'anchor', ...fields, rootSignature: issuer.sign(anchorRootDigest({ chainId, ...fields })) });
+  return makeTx(chainId, issuer, seq, { kind: 'anchor', ...fields });
 }
 
 describe('Mempool', () => {
