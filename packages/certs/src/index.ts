@@ -1,1 +1,14 @@
-export {};
+export type { Json, JsonObject } from './json.js';
+export { CertificateError } from './errors.js';
+export { VC_CONTEXT_V2, CREDENTIAL_TYPE, certTypeUrn, parseCertTypeUrn } from './credential.js';
+export { didKeyFromPublicKey, publicKeyFromDidKey } from './did-key.js';
+export { flattenEntries, entryDigest, credentialDigest, MAX_ENTRIES, type Entry, type EntryKind, type PathSegment } from './entries.js';
+export { ANCHOR_PROOF_TYPE, anchorProofToJson, parseAnchorProof, findAnchorProof, type AnchorLocation, type AnchorProof } from './anchor-proof.js';
+export { schemaHash, compileRecordSchema } from './schema.js';
+export { issueBatch, attachAnchorLocation, MAX_BATCH, type IssueBatchOptions, type IssuedBatch } from './issue.js';
+export { discloseCertificate, parseFieldPath } from './disclose.js';
+export { parseCertificate, MAX_CERTIFICATE_BYTES, type ParsedCertificate } from './parse-certificate.js';
+export { ledgerViewFromState, type LedgerView, type AnchorStatus, type IssuerStatus, type IssuerKeyStatus, type RevocationStatus } from './ledger-view.js';
+export { type TrustedValidators } from './offline-anchor.js';
+export { verifyCertificate, type VerifyOptions } from './verify.js';
+export { CHECK_ORDER, type Check, type CheckName, type CredentialSummary, type FailureReason, type VerificationResult } from './verification-types.js';

@@ -18,7 +18,6 @@ export type HashTag =
   | 'key-id'
   | 'tx-signing'
   | 'governance-approval'
-  | 'anchor-root'
   | 'cert-leaf'
   | 'cert-field'
   | 'evidence';

@@ -1,0 +1,165 @@
+import { base64, base64urlnopad } from '@scure/base';
+import { fromHex, toHex } from '@certledger/codec';
+import { CertificateError } from './errors.js';
+import { isJsonObject, type Json, type JsonObject } from './json.js';
+import { MAX_ENTRIES } from './entries.js';
+
+export const ANCHOR_PROOF_TYPE = 'CertLedgerAnchorProof';
+export const SALT_BYTES = 16;
+const MAX_PATH_LENGTH = 64;
+const MAX_BLOB_CHARS = 256 * 1024;
+
+/** Where the anchor transaction sits on the chain; with it a certificate can be checked offline. */
+export interface AnchorLocation {
+  readonly height: number;
+  readonly blockHash: Uint8Array;
+  readonly txIndex: number;
+  readonly txCount: number;
+  /** RFC 9162 path from the transaction's leaf to the header's txRoot. */
+  readonly txInclusionPath: readonly Uint8Array[];
+  /** The block header's bytes as the chain stores them, and the commit certificate finalising it. */
+  readonly header: Uint8Array;
+  readonly commit: Uint8Array;
+}
+
+/** certledger's proof in a credential's `proof`: everything that ties the fields to the ledger. */
+export interface AnchorProof {
+  readonly chainId: string;
+  readonly leafIndex: number;
+  /** Path from this credential's leaf to the batch root. */
+  readonly inclusionPath: readonly Uint8Array[];
+  /** Salt of every subject entry still shown, by JSON Pointer. */
+  readonly salts: ReadonlyMap<string, Uint8Array>;
+  /** Digests standing in for entries the holder chose to hide. */
+  readonly hiddenDigests: readonly Uint8Array[];
+  /** The issuer's signed anchor transaction, byte for byte: its signature is the signature over the root. */
+  readonly anchorTransaction: Uint8Array;
+  /** Null until the anchor is committed. */
+  readonly anchor: AnchorLocation | null;
+}
+
+export function anchorProofToJson(proof: AnchorProof): JsonObject {
+  const json: JsonObject = {
+    type: ANCHOR_PROOF_TYPE,
+    chainId: proof.chainId,
+    leafIndex: proof.leafIndex,
+    inclusionPath: proof.inclusionPath.map(toHex),
+    salts: Object.fromEntries([...proof.salts].map(([pointer, salt]) => [pointer, base64urlnopad.encode(salt)])),
+    hiddenDigests: proof.hiddenDigests.map(toHex),
+    anchorTransaction: base64.encode(proof.anchorTransaction),
+  };
+  if (proof.anchor) {
+    const a = proof.anchor;
+    json.anchor = {
+      height: a.height,
+      blockHash: toHex(a.blockHash),
+      txIndex: a.txIndex,
+      txCount: a.txCount,
+      txInclusionPath: a.txInclusionPath.map(toHex),
+      header: base64.encode(a.header),
+      commit: base64.encode(a.commit),
+    };
+  }
+  return json;
+}
+
+function malformed(path: string, what: string): never {
+  throw new CertificateError('MALFORMED', `${path}: ${what}`);
+}
+
+function readCount(value: Json | undefined, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) malformed(path, 'must be a whole number ≥ 0');
+  return value;
+}
+
+function readText(value: Json | undefined, path: string, maxChars = 256): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > maxChars) malformed(path, `must be a text of 1 to ${maxChars} characters`);
+  return value;
+}
+
+function readHash(value: Json | undefined, path: string): Uint8Array {
+  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) malformed(path, 'must be 64 lowercase hex digits');
+  return fromHex(value);
+}
+
+function readHashList(value: Json | undefined, path: string, max: number): Uint8Array[] {
+  if (!Array.isArray(value) || value.length > max) malformed(path, `must be a list of at most ${max} hashes`);
+  return value.map((item, i) => readHash(item, `${path}[${i}]`));
+}
+
+function readBase64(value: Json | undefined, path: string): Uint8Array {
+  if (typeof value !== 'string' || value.length > MAX_BLOB_CHARS) malformed(path, 'must be base64 text');
+  try {
+    return base64.decode(value);
+  } catch {
+    return malformed(path, 'is not valid base64');
+  }
+}
+
+function readSalts(value: Json | undefined, path: string): Map<string, Uint8Array> {
+  if (!isJsonObject(value)) malformed(path, 'must be an object of salts by JSON Pointer');
+  const keys = Object.keys(value);
+  if (keys.length > MAX_ENTRIES) malformed(path, `holds more than ${MAX_ENTRIES} salts`);
+  const salts = new Map<string, Uint8Array>();
+  for (const pointer of keys) {
+    const text = value[pointer];
+    let salt: Uint8Array | undefined;
+    try {
+      salt = typeof text === 'string' ? base64urlnopad.decode(text) : undefined;
+    } catch {
+      salt = undefined;
+    }
+    if (!salt || salt.length !== SALT_BYTES) malformed(`${path}["${pointer.slice(0, 80)}"]`, `must be ${SALT_BYTES} bytes in unpadded base64url`);
+    salts.set(pointer, salt);
+  }
+  return salts;
+}
+
+function readLocation(value: Json | undefined, path: string): AnchorLocation {
+  if (!isJsonObject(value)) malformed(path, 'must be an object');
+  return {
+    height: readCount(value.height, `${path}.height`),
+    blockHash: readHash(value.blockHash, `${path}.blockHash`),
+    txIndex: readCount(value.txIndex, `${path}.txIndex`),
+    txCount: readCount(value.txCount, `${path}.txCount`),
+    txInclusionPath: readHashList(value.txInclusionPath, `${path}.txInclusionPath`, MAX_PATH_LENGTH),
+    header: readBase64(value.header, `${path}.header`),
+    commit: readBase64(value.commit, `${path}.commit`),
+  };
+}
+
+export function parseAnchorProof(value: Json, path = 'proof'): AnchorProof {
+  if (!isJsonObject(value) || value.type !== ANCHOR_PROOF_TYPE) malformed(path, `must be a ${ANCHOR_PROOF_TYPE}`);
+  return {
+    chainId: readText(value.chainId, `${path}.chainId`, 64),
+    leafIndex: readCount(value.leafIndex, `${path}.leafIndex`),
+    inclusionPath: readHashList(value.inclusionPath, `${path}.inclusionPath`, MAX_PATH_LENGTH),
+    salts: readSalts(value.salts, `${path}.salts`),
+    hiddenDigests: readHashList(value.hiddenDigests, `${path}.hiddenDigests`, MAX_ENTRIES),
+    anchorTransaction: readBase64(value.anchorTransaction, `${path}.anchorTransaction`),
+    anchor: value.anchor === undefined || value.anchor === null ? null : readLocation(value.anchor, `${path}.anchor`),
+  };
+}
+
+/** The credential without `proof` (what its leaf and any Data Integrity proof cover) and its proofs. */
+export function splitProofs(credential: JsonObject): { unsecured: JsonObject; proofs: JsonObject[] } {
+  const { proof, ...unsecured } = credential;
+  const list = proof === undefined ? [] : Array.isArray(proof) ? proof : [proof];
+  return { unsecured, proofs: list.filter(isJsonObject) };
+}
+
+/** The credential's certledger proof, and the other proofs beside it. */
+export function findAnchorProof(credential: JsonObject): { proof: AnchorProof; others: JsonObject[] } {
+  const { proofs } = splitProofs(credential);
+  const ours = proofs.filter((p) => p.type === ANCHOR_PROOF_TYPE);
+  if (ours.length !== 1) malformed('proof', `must hold exactly one ${ANCHOR_PROOF_TYPE}, found ${ours.length}`);
+  return { proof: parseAnchorProof(ours[0] as JsonObject), others: proofs.filter((p) => p.type !== ANCHOR_PROOF_TYPE) };
+}
+
+/** The same credential with its certledger proof replaced. */
+export function withAnchorProof(credential: JsonObject, proof: AnchorProof): JsonObject {
+  const { unsecured, proofs } = splitProofs(credential);
+  const others = proofs.filter((p) => p.type !== ANCHOR_PROOF_TYPE);
+  const all = [...others, anchorProofToJson(proof)];
+  return { ...unsecured, proof: all.length === 1 ? (all[0] as JsonObject) : all };
+}

@@ -1,0 +1,106 @@
+import { decodeTransaction, type Anchor, type Transaction } from '@certledger/ledger';
+import { findAnchorProof, splitProofs, type AnchorProof } from './anchor-proof.js';
+import { CREDENTIAL_TYPE, VC_CONTEXT_V2, parseCertTypeUrn, parseDateTimeStamp } from './credential.js';
+import { publicKeyFromDidKey } from './did-key.js';
+import { CertificateError } from './errors.js';
+import { isJsonObject, type JsonObject } from './json.js';
+
+export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
+
+/** A certificate file whose structure has been checked; nothing about it is trusted yet. */
+export interface ParsedCertificate {
+  readonly credential: JsonObject;
+  /** The credential without `proof`: what the leaf covers. */
+  readonly unsecured: JsonObject;
+  readonly proof: AnchorProof;
+  readonly otherProofs: readonly JsonObject[];
+  readonly id: string;
+  readonly issuerDid: string;
+  readonly issuerKey: Uint8Array;
+  readonly issuerName: string;
+  readonly claimedType: { readonly chainId: string; readonly typeId: string; readonly version: number };
+  readonly typeName: string;
+  readonly validFrom: string;
+  readonly validFromMs: number;
+  readonly validUntil: string | null;
+  readonly validUntilMs: number | null;
+  readonly subject: JsonObject;
+  readonly anchorTx: Transaction;
+  readonly anchorAction: Anchor;
+}
+
+function malformed(message: string): never {
+  throw new CertificateError('MALFORMED', message);
+}
+
+function readJson(input: unknown): JsonObject {
+  let value = input;
+  if (input instanceof Uint8Array) {
+    if (input.length > MAX_CERTIFICATE_BYTES) malformed(`the file is ${input.length} bytes; a certificate is at most ${MAX_CERTIFICATE_BYTES}`);
+    value = new TextDecoder('utf-8', { fatal: false }).decode(input);
+  }
+  if (typeof value === 'string') {
+    if (value.length > MAX_CERTIFICATE_BYTES) malformed(`the file is ${value.length} characters; a certificate is at most ${MAX_CERTIFICATE_BYTES}`);
+    try {
+      value = JSON.parse(value);
+    } catch (err) {
+      malformed(`the file is not JSON: ${(err as Error).message}`);
+    }
+  }
+  if (!isJsonObject(value)) malformed('a certificate is a JSON object');
+  return value;
+}
+
+function readAnchorTx(bytes: Uint8Array): { tx: Transaction; action: Anchor } {
+  const decoded = decodeTransaction(bytes);
+  if (!decoded.ok) malformed(`proof.anchorTransaction: ${decoded.error.message}`);
+  const action = decoded.value.body.action;
+  if (action.kind !== 'anchor') malformed(`proof.anchorTransaction is a ${action.kind} transaction, not an anchor`);
+  return { tx: decoded.value, action };
+}
+
+/** Checks a certificate's structure (text, bytes or parsed JSON); throws CertificateError MALFORMED. */
+export function parseCertificate(input: unknown): ParsedCertificate {
+  const credential = readJson(input);
+  const context = credential['@context'];
+  if (!Array.isArray(context) || context[0] !== VC_CONTEXT_V2) malformed(`@context must be a list starting with ${VC_CONTEXT_V2}`);
+  const types = credential.type;
+  if (!Array.isArray(types) || !types.includes('VerifiableCredential') || !types.includes(CREDENTIAL_TYPE)) {
+    malformed(`type must list VerifiableCredential and ${CREDENTIAL_TYPE}`);
+  }
+  if (typeof credential.id !== 'string') malformed('id must be a text');
+  const issuer = credential.issuer;
+  if (!isJsonObject(issuer) || typeof issuer.id !== 'string' || typeof issuer.name !== 'string') malformed('issuer must be an object with id and name');
+  const issuerKey = publicKeyFromDidKey(issuer.id);
+  const validFromMs = parseDateTimeStamp(credential.validFrom);
+  if (validFromMs === undefined) malformed('validFrom must be a date-time with a time zone');
+  const hasUntil = credential.validUntil !== undefined;
+  const validUntilMs = hasUntil ? parseDateTimeStamp(credential.validUntil) : null;
+  if (validUntilMs === undefined) malformed('validUntil must be a date-time with a time zone');
+  const schema = credential.credentialSchema;
+  const claimedType = isJsonObject(schema) && typeof schema.id === 'string' ? parseCertTypeUrn(schema.id) : undefined;
+  if (!claimedType) malformed('credentialSchema.id must name a certificate type: urn:certledger:<chain>:cert-type:<type>:<version>');
+  if (!isJsonObject(credential.credentialSubject)) malformed('credentialSubject must be an object');
+  const { proof, others } = findAnchorProof(credential);
+  const { tx, action } = readAnchorTx(proof.anchorTransaction);
+  if (tx.body.chainId !== proof.chainId) malformed(`proof.chainId "${proof.chainId}" differs from the anchor transaction's chain "${tx.body.chainId}"`);
+  return {
+    credential,
+    unsecured: splitProofs(credential).unsecured,
+    proof,
+    otherProofs: others,
+    id: credential.id,
+    issuerDid: issuer.id,
+    issuerKey,
+    issuerName: issuer.name,
+    claimedType,
+    typeName: typeof credential.name === 'string' ? credential.name : claimedType.typeId,
+    validFrom: credential.validFrom as string,
+    validFromMs,
+    validUntil: hasUntil ? (credential.validUntil as string) : null,
+    validUntilMs,
+    subject: credential.credentialSubject,
+    anchorTx: tx,
+    anchorAction: action,
+  };
+}

@@ -1,0 +1,34 @@
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import canonicalize from 'canonicalize';
+import { sha256 } from '@certledger/codec';
+import { CertificateError } from './errors.js';
+import { isJsonObject, type JsonObject } from './json.js';
+
+/**
+ * The hash the ledger's certificate-type registry holds for a type's JSON Schema: SHA-256 of
+ * the schema in RFC 8785 canonical form, so anyone can recompute it from the schema file.
+ */
+export function schemaHash(schema: JsonObject): Uint8Array {
+  const text = canonicalize(schema);
+  if (text === undefined) throw new CertificateError('BAD_OPTIONS', 'the schema cannot be canonicalised');
+  return sha256(new TextEncoder().encode(text));
+}
+
+/** A validator for records of one certificate type; refuses schemas that do not compile. */
+export function compileRecordSchema(schema: unknown): (record: unknown) => string | undefined {
+  if (!isJsonObject(schema)) throw new CertificateError('BAD_OPTIONS', 'a certificate type schema must be a JSON object');
+  const ajv = new Ajv2020({ allErrors: false, strict: true });
+  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  let validate: ValidateFunction;
+  try {
+    validate = ajv.compile(schema);
+  } catch (err) {
+    throw new CertificateError('BAD_OPTIONS', `the certificate type schema is not valid JSON Schema: ${(err as Error).message}`);
+  }
+  return (record) => {
+    if (validate(record)) return undefined;
+    const first = validate.errors?.[0];
+    return first ? `${first.instancePath || '(record)'} ${first.message ?? 'is not valid'}` : 'does not match the schema';
+  };
+}
