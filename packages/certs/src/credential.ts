@@ -1,4 +1,4 @@
-import { didKeyFromPublicKey } from './did-key.js';
+import { didKeyFromPublicKey } from './data-integrity/multikey.js';
 import { CertificateError } from './errors.js';
 import type { JsonObject } from './json.js';
 

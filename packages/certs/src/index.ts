@@ -1,7 +1,21 @@
 export type { Json, JsonObject } from './json.js';
 export { CertificateError } from './errors.js';
 export { VC_CONTEXT_V2, CREDENTIAL_TYPE, certTypeUrn, parseCertTypeUrn } from './credential.js';
-export { didKeyFromPublicKey, publicKeyFromDidKey } from './did-key.js';
+export {
+  addEddsaJcsProof,
+  verifyEddsaJcsProof,
+  DATA_INTEGRITY_PROOF,
+  EDDSA_JCS_2022,
+  didKeyFromPublicKey,
+  publicKeyFromDidKey,
+  publicKeyMultibase,
+  publicKeyFromMultibase,
+  type AddEddsaJcsProofOptions,
+  type EddsaJcsProof,
+  type ProofVerification,
+  type PublicKeyResolver,
+  type VerifyEddsaJcsProofOptions,
+} from './data-integrity/index.js';
 export { flattenEntries, entryDigest, credentialDigest, MAX_ENTRIES, type Entry, type EntryKind, type PathSegment } from './entries.js';
 export { ANCHOR_PROOF_TYPE, anchorProofToJson, parseAnchorProof, findAnchorProof, type AnchorLocation, type AnchorProof } from './anchor-proof.js';
 export { schemaHash, compileRecordSchema } from './schema.js';

@@ -1,7 +1,7 @@
 import { decodeTransaction, type Anchor, type Transaction } from '@certledger/ledger';
 import { findAnchorProof, splitProofs, type AnchorProof } from './anchor-proof.js';
 import { CREDENTIAL_TYPE, VC_CONTEXT_V2, parseCertTypeUrn, parseDateTimeStamp } from './credential.js';
-import { publicKeyFromDidKey } from './did-key.js';
+import { publicKeyFromDidKey } from './data-integrity/multikey.js';
 import { CertificateError } from './errors.js';
 import { isJsonObject, type JsonObject } from './json.js';
 

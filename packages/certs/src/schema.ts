@@ -1,7 +1,7 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
-import canonicalize from 'canonicalize';
 import { sha256 } from '@certledger/codec';
+import { canonicalJsonBytes } from './data-integrity/canonical-json.js';
 import { CertificateError } from './errors.js';
 import { isJsonObject, type JsonObject } from './json.js';
 
@@ -10,9 +10,7 @@ import { isJsonObject, type JsonObject } from './json.js';
  * the schema in RFC 8785 canonical form, so anyone can recompute it from the schema file.
  */
 export function schemaHash(schema: JsonObject): Uint8Array {
-  const text = canonicalize(schema);
-  if (text === undefined) throw new CertificateError('BAD_OPTIONS', 'the schema cannot be canonicalised');
-  return sha256(new TextEncoder().encode(text));
+  return sha256(canonicalJsonBytes(schema));
 }
 
 /** A validator for records of one certificate type; refuses schemas that do not compile. */

@@ -1,7 +1,7 @@
 import type { JsonObject } from './json.js';
 
-export type CheckName = 'format' | 'integrity' | 'signature' | 'issuer' | 'authorisation' | 'anchor' | 'revocation' | 'validity';
-export const CHECK_ORDER: readonly CheckName[] = ['format', 'integrity', 'signature', 'issuer', 'authorisation', 'anchor', 'revocation', 'validity'];
+export type CheckName = 'format' | 'integrity' | 'signature' | 'dataIntegrity' | 'issuer' | 'authorisation' | 'anchor' | 'revocation' | 'validity';
+export const CHECK_ORDER: readonly CheckName[] = ['format', 'integrity', 'signature', 'dataIntegrity', 'issuer', 'authorisation', 'anchor', 'revocation', 'validity'];
 
 export type FailureReason =
   | 'MALFORMED'

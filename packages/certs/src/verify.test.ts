@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { base64 } from '@scure/base';
 import { decode, encode, toHex } from '@certledger/codec';
-import { makeTx, testSigner } from '@certledger/ledger/testing';
+import { makeTx, testSeed, testSigner } from '@certledger/ledger/testing';
+import { addEddsaJcsProof, verifyEddsaJcsProof } from './data-integrity/eddsa-jcs-2022.js';
+import { didKeyFromPublicKey, publicKeyFromDidKey } from './data-integrity/multikey.js';
 import { merkleRoot } from '@certledger/merkle';
 import { SALT_BYTES, findAnchorProof, withAnchorProof } from './anchor-proof.js';
 import { buildCredential } from './credential.js';
@@ -40,6 +42,7 @@ describe('verifyCertificate on an issued, anchored certificate', () => {
       ['format', 'pass'],
       ['integrity', 'pass'],
       ['signature', 'pass'],
+      ['dataIntegrity', 'skip'],
       ['issuer', 'pass'],
       ['authorisation', 'pass'],
       ['anchor', 'pass'],
@@ -191,6 +194,36 @@ describe('revocation, suspension and keys', () => {
     expect(result.reason).toBe('KEY_COMPROMISED');
     const after = chain.issue([SAMPLE_RECORDS[2]!], { signer: fresh }).credentials[0]!;
     expect((await verifyCertificate(after, { now: NOW, ledger: chain.view })).valid).toBe(true);
+  });
+});
+
+describe('with a W3C Data Integrity proof (eddsa-jcs-2022)', () => {
+  const chain = new TestChain();
+  const seed = testSeed('issuer-transport');
+  const method = `${didKeyFromPublicKey(chain.net.issuers.get('transport')!.publicKey)}#${didKeyFromPublicKey(chain.net.issuers.get('transport')!.publicKey).slice('did:key:'.length)}`;
+  const addProof = (credential: JsonObject): JsonObject => addEddsaJcsProof(credential, { secretKey: seed, verificationMethod: method }) as JsonObject;
+  const [ada] = chain.issue(SAMPLE_RECORDS, { addProof }).credentials;
+
+  it('checks it beside the anchor, and a standard verifier accepts it on its own', async () => {
+    const result = await verifyCertificate(ada, { now: NOW, ledger: chain.view });
+    expect(result.valid).toBe(true);
+    expect(result.checks.find((c) => c.name === 'dataIntegrity')?.outcome).toBe('pass');
+    expect(verifyEddsaJcsProof(ada, publicKeyFromDidKey).verified).toBe(true);
+  });
+
+  it('BAD_SIGNATURE when that proof is broken, even though the anchor holds', async () => {
+    const broken = edited(ada!, (c) => {
+      const standard = (c.proof as JsonObject[]).find((p) => p.type === 'DataIntegrityProof')!;
+      standard.created = '2020-01-01T00:00:00Z';
+    });
+    const result = await verifyCertificate(broken, { now: NOW, ledger: chain.view });
+    expect(result.reason).toBe('BAD_SIGNATURE');
+    expect(result.checks.find((c) => c.name === 'integrity')?.outcome).toBe('pass');
+  });
+
+  it('is dropped by disclosure, since it signs every field', () => {
+    const shown = discloseCertificate(ada!, ['name']);
+    expect(JSON.stringify(shown)).not.toContain('DataIntegrityProof');
   });
 });
 

@@ -2,6 +2,8 @@ import { bytesEqual, toHex } from '@certledger/codec';
 import { verifyRemembered } from '@certledger/crypto';
 import { txSigningDigest } from '@certledger/ledger';
 import { rootFromInclusionProof } from '@certledger/merkle';
+import { DATA_INTEGRITY_PROOF, EDDSA_JCS_2022, verifyEddsaJcsProof } from './data-integrity/eddsa-jcs-2022.js';
+import { publicKeyFromDidKey } from './data-integrity/multikey.js';
 import { CertificateError } from './errors.js';
 import { leafFromDisclosure } from './leaf.js';
 import type { IssuerStatus, LedgerView } from './ledger-view.js';
@@ -59,6 +61,23 @@ function checkSignature({ cert }: Context): Check {
     return failure('signature', 'BAD_SIGNATURE', `the credential names issuer key ${cert.issuerDid}, but the batch root was signed by another key`);
   }
   return pass('signature', `the batch root is signed by ${cert.issuerDid}`);
+}
+
+/** The optional W3C proof: it must be by the same key that signed the batch root, like the rest. */
+function checkDataIntegrity({ cert }: Context): Check {
+  const standard = cert.otherProofs.filter((p) => p.type === DATA_INTEGRITY_PROOF && p.cryptosuite === EDDSA_JCS_2022);
+  if (standard.length === 0) return skip('dataIntegrity', 'no W3C Data Integrity proof (optional)');
+  const issuerKeyOnly = (method: string): Uint8Array | undefined => {
+    try {
+      const key = publicKeyFromDidKey(method);
+      return bytesEqual(key, cert.issuerKey) ? key : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const result = verifyEddsaJcsProof(cert.credential, issuerKeyOnly);
+  if (!result.verified) return failure('dataIntegrity', 'BAD_SIGNATURE', `the W3C Data Integrity proof does not hold: ${result.reason}`);
+  return pass('dataIntegrity', `the W3C Data Integrity proof (${EDDSA_JCS_2022}) is signed by ${cert.issuerDid}`);
 }
 
 function keyProblem(issuer: IssuerStatus, key: Uint8Array, height: number): Check | undefined {
@@ -178,7 +197,7 @@ export async function verifyCertificate(input: unknown, options: VerifyOptions):
   }
   const ctx: Context = { cert, options, leaf: null, anchorHeight: null, issuer: null, typeName: null, revocation: null };
   const checks: Check[] = [pass('format', 'a well-formed W3C Verifiable Credential with a certledger proof')];
-  checks.push(checkIntegrity(ctx), checkSignature(ctx));
+  checks.push(checkIntegrity(ctx), checkSignature(ctx), checkDataIntegrity(ctx));
   checks.push(await checkAnchor(ctx));
   checks.push(await checkIssuer(ctx), await checkAuthorisation(ctx), await checkRevocation(ctx), checkValidity(ctx));
   return resultOf(checks, summarise(ctx));
