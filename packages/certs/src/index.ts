@@ -26,3 +26,5 @@ export { ledgerViewFromState, type LedgerView, type AnchorStatus, type IssuerSta
 export { type TrustedValidators } from './offline-anchor.js';
 export { verifyCertificate, type VerifyOptions } from './verify.js';
 export { CHECK_ORDER, type Check, type CheckName, type CredentialSummary, type FailureReason, type VerificationResult } from './verification-types.js';
+export { renderCertificateHtml, verifierLink, type RenderOptions } from './render.js';
+export { connectLedger, GatewayAnswerError, type FetchFn } from './http-ledger-view.js';
