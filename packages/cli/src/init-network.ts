@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { sha256, toHex } from '@certledger/codec';
+import { toHex } from '@certledger/codec';
+import { schemaHash } from '@certledger/certs';
 import { generateKeyPair, type KeyPair } from '@certledger/crypto';
 import { writeKeyFile } from '@certledger/crypto/keyfile';
 import { genesisToJson, parseGenesis, type Genesis } from '@certledger/ledger';
@@ -12,6 +13,11 @@ export interface InitNetworkOptions {
   readonly template: NetworkTemplate;
   readonly genesisTime: number;
   readonly random?: (length: number) => Uint8Array;
+}
+
+/** Where `init` writes a certificate type's record schema inside the network folder. */
+export function schemaFileName(typeId: string, version: number): string {
+  return `${typeId}-v${version}.schema.json`;
 }
 
 export interface NetworkNode {
@@ -46,12 +52,17 @@ export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; no
       params: template.params,
       validators: validatorKeys.map((k, i) => ({ publicKey: k.publicKey, power: 10, name: names[i] as string })),
       issuers: template.issuers.map((issuer, i) => ({ ...issuer, publicKey: (issuerKeys[i] as KeyPair).publicKey })),
-      certTypes: template.certTypes.map((t) => ({ ...t, schemaHash: sha256(new TextEncoder().encode(`${t.typeId}@${t.version}`)) })),
+      certTypes: template.certTypes.map(({ schema, ...t }) => ({ ...t, schemaHash: schemaHash(schema) })),
     }),
   };
   const parsed = parseGenesis(genesisJson);
   if (!parsed.ok) throw new Error(`generated genesis is invalid: ${parsed.error.message}`);
   writeFileSync(join(options.out, 'genesis.json'), `${JSON.stringify(genesisJson, null, 2)}\n`);
+
+  mkdirSync(join(options.out, 'schemas'));
+  for (const type of template.certTypes) {
+    writeFileSync(join(options.out, 'schemas', schemaFileName(type.typeId, type.version)), `${JSON.stringify(type.schema, null, 2)}\n`);
+  }
 
   mkdirSync(join(options.out, 'issuers'));
   template.issuers.forEach((issuer, i) => {

@@ -3,6 +3,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadNodeConfig } from '@certledger/node';
 import { parseGenesis } from '@certledger/ledger';
+import { schemaHash } from '@certledger/certs';
+import { toHex } from '@certledger/codec';
 import { describe, expect, it } from 'vitest';
 import { initNetwork } from './init-network.js';
 import { BUILT_IN_TEMPLATE, chooseTemplate, parseNetworkTemplate, readNetworkTemplate } from './network-template.js';
@@ -20,6 +22,9 @@ describe('network templates', () => {
     if (!genesis.ok) throw new Error(genesis.error.message);
     expect(genesis.value.issuers.map((i) => i.issuerId)).toEqual(['transport', 'health']);
     expect(genesis.value.certTypes.map((t) => `${t.typeId}@${t.version}`)).toEqual(['driving-licence@1', 'nurse-licence@1']);
+    const written = JSON.parse(readFileSync(join(out, 'schemas', 'driving-licence-v1.schema.json'), 'utf8'));
+    expect(written).toEqual(template.certTypes[0]!.schema);
+    expect(toHex(genesis.value.certTypes[0]!.schemaHash)).toBe(toHex(schemaHash(written)));
     const config = loadNodeConfig(join(out, nodes[1]!.configFile));
     expect(config.p2p.listen).toEqual(['/ip4/127.0.0.1/tcp/41001']);
     expect(config.p2p.peers.map((p) => p.name)).toEqual(['validator-0', 'validator-2']);
@@ -34,6 +39,8 @@ describe('network templates', () => {
     expect(() => parseNetworkTemplate({ params: { maxBlockBytes: 10 } }, 't.json')).toThrow(/params\.maxBlockBytes/);
     const types = [{ typeId: 'x', version: 1, displayName: 'X', issuers: ['nobody'] }];
     expect(() => parseNetworkTemplate({ certTypes: types }, 't.json')).toThrow(/names issuer "nobody"/);
+    const badSchema = [{ typeId: 'x', version: 1, displayName: 'X', issuers: [], schema: { type: 'no-such-type' } }];
+    expect(() => parseNetworkTemplate({ certTypes: badSchema }, 't.json')).toThrow(/certTypes\[0\]\.schema: the certificate type schema is not valid JSON Schema/);
     expect(() => readNetworkTemplate('/nonexistent/template.json')).toThrow(/cannot read the network template/);
     expect(() => parseNetworkTemplate({ host: 'node.example.gov' }, 't.json')).toThrow(/host must be an IPv4 address/);
     expect(() => parseNetworkTemplate({ validators: 4, p2pBasePort: 9000, apiBasePort: 9003 }, 't.json')).toThrow(/p2p ports 9000-9003 and API ports 9003-9006 overlap/);

@@ -2,6 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
 import { DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
+import { compileRecordSchema, type JsonObject } from '@certledger/certs';
+import { DRIVING_LICENCE_SCHEMA, NURSE_LICENCE_SCHEMA } from './sample-schemas.js';
 
 /**
  * What a new network looks like, without any key: chain id, how many validators and where
@@ -17,8 +19,20 @@ export interface NetworkTemplate {
   readonly params: LedgerParams;
   readonly consensus: ConsensusTimings;
   readonly issuers: readonly { readonly issuerId: string; readonly displayName: string }[];
-  readonly certTypes: readonly { readonly typeId: string; readonly version: number; readonly displayName: string; readonly issuers: readonly string[] }[];
+  readonly certTypes: readonly TemplateCertType[];
 }
+
+export interface TemplateCertType {
+  readonly typeId: string;
+  readonly version: number;
+  readonly displayName: string;
+  readonly issuers: readonly string[];
+  /** JSON Schema of the type's records; genesis registers its hash. */
+  readonly schema: JsonObject;
+}
+
+/** For a type whose template gives no schema: any JSON object is a record. */
+export const ANY_RECORD_SCHEMA: JsonObject = { type: 'object' };
 
 export const BUILT_IN_TEMPLATE: NetworkTemplate = {
   chainId: 'certledger-devnet',
@@ -33,8 +47,8 @@ export const BUILT_IN_TEMPLATE: NetworkTemplate = {
     { issuerId: 'health', displayName: 'Department of Health' },
   ],
   certTypes: [
-    { typeId: 'driving-licence', version: 1, displayName: 'Driving licence', issuers: ['transport'] },
-    { typeId: 'nurse-licence', version: 1, displayName: 'Nursing licence', issuers: ['health'] },
+    { typeId: 'driving-licence', version: 1, displayName: 'Driving licence', issuers: ['transport'], schema: structuredClone(DRIVING_LICENCE_SCHEMA) as unknown as JsonObject },
+    { typeId: 'nurse-licence', version: 1, displayName: 'Nursing licence', issuers: ['health'], schema: structuredClone(NURSE_LICENCE_SCHEMA) as unknown as JsonObject },
   ],
 };
 
@@ -89,7 +103,13 @@ export function parseNetworkTemplate(json: unknown, file: string): NetworkTempla
   });
   const certTypes = r.list(doc.certTypes ?? BUILT_IN_TEMPLATE.certTypes, 'certTypes').map((item, i) => {
     const type = r.object(item, `certTypes[${i}]`);
-    r.only(type, `certTypes[${i}]`, ['typeId', 'version', 'displayName', 'issuers']);
+    r.only(type, `certTypes[${i}]`, ['typeId', 'version', 'displayName', 'issuers', 'schema']);
+    const schema = (type.schema === undefined ? ANY_RECORD_SCHEMA : r.object(type.schema, `certTypes[${i}].schema`)) as JsonObject;
+    try {
+      compileRecordSchema(schema);
+    } catch (err) {
+      r.fail(`certTypes[${i}].schema: ${(err as Error).message}`);
+    }
     const named = r.list(type.issuers, `certTypes[${i}].issuers`).map((id, j) => r.string(id, `certTypes[${i}].issuers[${j}]`));
     for (const id of named) if (!issuers.some((issuer) => issuer.issuerId === id)) r.fail(`certTypes[${i}] names issuer "${id}", which the template does not define`);
     return {
@@ -97,6 +117,7 @@ export function parseNetworkTemplate(json: unknown, file: string): NetworkTempla
       version: r.integer(type.version, `certTypes[${i}].version`, 1, 1_000_000),
       displayName: r.string(type.displayName, `certTypes[${i}].displayName`),
       issuers: named,
+      schema,
     };
   });
   const validators = r.integer(doc.validators ?? BUILT_IN_TEMPLATE.validators, 'validators', 1, 100);
