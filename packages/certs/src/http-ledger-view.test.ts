@@ -20,7 +20,7 @@ describe('connectLedger', () => {
     const hex = (b: Uint8Array) => Buffer.from(b).toString('hex');
     const gateway = fakeGateway({
       '/v1/status': [200, { chainId: 'gov-chain' }],
-      [`/v1/anchors/${hex(ROOT)}`]: [200, { issuerId: 'transport', typeId: 'driving-licence', typeVersion: 1, height: 9, txId: 'ab'.repeat(32) }],
+      [`/v1/anchors/${hex(ROOT)}`]: [200, { issuerId: 'transport', typeId: 'driving-licence', typeVersion: 1, height: 9, txId: 'ab'.repeat(32), blockHash: 'ef'.repeat(32) }],
       '/v1/issuers/transport': [200, { displayName: 'Department of Transport', keys: [{ publicKey: 'cd'.repeat(32), addedAtHeight: 0, retiredAtHeight: null, compromisedFromHeight: null }], suspension: null }],
       '/v1/cert-types': [200, { certTypes: [{ typeId: 'driving-licence', version: 1, displayName: 'Driving licence' }] }],
       [`/v1/revocations/${hex(ROOT)}?leaf=${hex(LEAF)}`]: [200, { revoked: true, scope: 'batch', reason: 'printed in error', height: 12 }],

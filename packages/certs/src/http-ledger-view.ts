@@ -71,7 +71,7 @@ export async function connectLedger(baseUrl: string, fetchFn: FetchFn = globalTh
     chainId,
     async anchor(root) {
       const a = await get(`/v1/anchors/${toHex(root)}`);
-      return a && { issuerId: a.text('issuerId'), typeId: a.text('typeId'), typeVersion: a.count('typeVersion'), height: a.count('height'), txId: a.hash('txId') };
+      return a && { issuerId: a.text('issuerId'), typeId: a.text('typeId'), typeVersion: a.count('typeVersion'), height: a.count('height'), txId: a.hash('txId'), blockHash: a.hash('blockHash') };
     },
     async issuer(issuerId) {
       const i = await get(`/v1/issuers/${encodeURIComponent(issuerId)}`);

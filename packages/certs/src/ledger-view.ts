@@ -7,6 +7,8 @@ export interface AnchorStatus {
   readonly typeVersion: number;
   readonly height: number;
   readonly txId: Uint8Array;
+  /** Hash of the block at `height`, when the view knows it. */
+  readonly blockHash?: Uint8Array;
 }
 
 export interface IssuerKeyStatus {
@@ -43,14 +45,16 @@ export interface LedgerView {
 }
 
 /** A view of a committed ledger state held in this process (a node, a test). */
-export function ledgerViewFromState(getState: () => State): LedgerView {
+export function ledgerViewFromState(getState: () => State, blockHashAt?: (height: number) => Uint8Array | undefined): LedgerView {
   return {
     get chainId() {
       return getState().chainId;
     },
     async anchor(root) {
       const record = getState().anchors.get(toHex(root));
-      return record ? { issuerId: record.issuerId, typeId: record.typeId, typeVersion: record.typeVersion, height: record.height, txId: record.txId } : null;
+      if (!record) return null;
+      const blockHash = blockHashAt?.(record.height);
+      return { issuerId: record.issuerId, typeId: record.typeId, typeVersion: record.typeVersion, height: record.height, txId: record.txId, ...(blockHash ? { blockHash } : {}) };
     },
     async issuer(issuerId) {
       const record = getState().issuers.get(issuerId);

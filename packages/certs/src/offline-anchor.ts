@@ -12,11 +12,11 @@ export interface TrustedValidators {
 }
 
 /**
- * Checks, without asking anyone, that the anchor transaction is in a block finalised by the
- * trusted validators: header hash, commit certificate, and the transaction's inclusion path to
- * the header's txRoot. Returns a sentence saying what failed, or undefined when all holds.
+ * Checks that the location a file gives is self-consistent: the header hashes to the block
+ * hash, names the height, and its txRoot includes the anchor transaction. Says what failed,
+ * or returns undefined. Whether the block is final is a separate question (see below).
  */
-export function offlineAnchorProblem(anchorTx: Uint8Array, location: AnchorLocation, trust: TrustedValidators): string | undefined {
+export function locationProblem(anchorTx: Uint8Array, location: AnchorLocation, chainId: string): string | undefined {
   if (!bytesEqual(blockHash(location.header), location.blockHash)) return 'the block header in the file does not hash to the block hash it names';
   let header;
   try {
@@ -24,8 +24,21 @@ export function offlineAnchorProblem(anchorTx: Uint8Array, location: AnchorLocat
   } catch (err) {
     return `the block header in the file is not valid: ${(err as Error).message}`;
   }
-  if (header.chainId !== trust.chainId) return `the block belongs to chain "${header.chainId}", not the trusted "${trust.chainId}"`;
+  if (header.chainId !== chainId) return `the block belongs to chain "${header.chainId}", not "${chainId}"`;
   if (header.height !== location.height) return `the block header is for height ${header.height}, the file says ${location.height}`;
+  if (location.txCount !== header.txCount || !verifyInclusion(leafHash(anchorTx), location.txIndex, location.txCount, location.txInclusionPath, header.txRoot)) {
+    return `the anchor transaction is not in block ${location.height}: its inclusion path does not reach the header's transaction root`;
+  }
+  return undefined;
+}
+
+/**
+ * Checks, without asking anyone, that the anchor transaction is in a block finalised by the
+ * trusted validators: a consistent location plus a commit certificate signed by a quorum.
+ */
+export function offlineAnchorProblem(anchorTx: Uint8Array, location: AnchorLocation, trust: TrustedValidators): string | undefined {
+  const inconsistent = locationProblem(anchorTx, location, trust.chainId);
+  if (inconsistent) return inconsistent;
   try {
     verifyCommit(location.commit, {
       chainId: trust.chainId,
@@ -37,9 +50,6 @@ export function offlineAnchorProblem(anchorTx: Uint8Array, location: AnchorLocat
   } catch (err) {
     const why = err instanceof ConsensusError ? err.message : `it is not valid: ${(err as Error).message}`;
     return `the commit certificate does not finalise block ${toHex(location.blockHash)} under the trusted validators: ${why}`;
-  }
-  if (location.txCount !== header.txCount || !verifyInclusion(leafHash(anchorTx), location.txIndex, location.txCount, location.txInclusionPath, header.txRoot)) {
-    return `the anchor transaction is not in block ${location.height}: its inclusion path does not reach the header's transaction root`;
   }
   return undefined;
 }

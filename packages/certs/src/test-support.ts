@@ -63,12 +63,16 @@ export class TestChain {
   #time: number;
   #seqs = new Map<string, number>();
   #batches = 0;
+  readonly #blockHashes = new Map<number, Uint8Array>();
 
   constructor() {
     this.net = testNetwork(4, 'cert-chain');
     this.state = this.net.state;
     this.#time = this.net.genesis.genesisTime;
-    this.view = ledgerViewFromState(() => this.state);
+    this.view = ledgerViewFromState(
+      () => this.state,
+      (height) => this.#blockHashes.get(height),
+    );
   }
 
   get trust() {
@@ -96,6 +100,7 @@ export class TestChain {
     }));
     const commit = encodeCommit({ height: block.header.height, round: 0, blockHash: block.hash, signatures });
     this.state = built.state;
+    this.#blockHashes.set(block.header.height, block.hash);
     const tree = new MerkleTree(block.txs.map((tx) => leafHash(tx)));
     return block.txs.map((_, i) => ({
       height: block.header.height,

@@ -6,8 +6,9 @@ import { DATA_INTEGRITY_PROOF, EDDSA_JCS_2022, verifyEddsaJcsProof } from './dat
 import { publicKeyFromDidKey } from './data-integrity/multikey.js';
 import { CertificateError } from './errors.js';
 import { leafFromDisclosure } from './leaf.js';
-import type { IssuerStatus, LedgerView } from './ledger-view.js';
-import { offlineAnchorProblem, type TrustedValidators } from './offline-anchor.js';
+import type { AnchorStatus, IssuerStatus, LedgerView } from './ledger-view.js';
+import { locationProblem, offlineAnchorProblem, type TrustedValidators } from './offline-anchor.js';
+import type { AnchorLocation } from './anchor-proof.js';
 import { parseCertificate, type ParsedCertificate } from './parse-certificate.js';
 import {
   CHECK_ORDER,
@@ -114,6 +115,14 @@ async function checkAuthorisation(ctx: Context): Promise<Check> {
   return pass('authorisation', `"${cert.anchorAction.issuerId}" was authorised for ${typeId} v${typeVersion} at height ${ctx.anchorHeight}: the ledger accepts anchors only from authorised departments`);
 }
 
+/** A location carried in the file must agree with itself and with the ledger, even when the ledger is asked. */
+function locationMismatch(cert: ParsedCertificate, anchor: AnchorStatus): string | undefined {
+  const location = cert.proof.anchor as AnchorLocation;
+  if (location.height !== anchor.height) return `it says height ${location.height}, the ledger says ${anchor.height}`;
+  if (anchor.blockHash && !bytesEqual(anchor.blockHash, location.blockHash)) return `it names block ${toHex(location.blockHash)}, the ledger's block at that height is ${toHex(anchor.blockHash)}`;
+  return locationProblem(cert.proof.anchorTransaction, location, cert.anchorTx.body.chainId);
+}
+
 async function checkAnchor(ctx: Context): Promise<Check> {
   const { cert, options } = ctx;
   const chainId = options.ledger?.chainId ?? options.trust?.chainId;
@@ -125,6 +134,8 @@ async function checkAnchor(ctx: Context): Promise<Check> {
     const anchor = await options.ledger.anchor(cert.anchorAction.root);
     if (!anchor) return failure('anchor', 'NOT_ANCHORED', `batch root ${rootHex} is not on the ledger`);
     if (!bytesEqual(anchor.txId, cert.anchorTx.id)) return failure('anchor', 'NOT_ANCHORED', `batch root ${rootHex} was anchored by another transaction than the one in the file`);
+    const mismatch = cert.proof.anchor && locationMismatch(cert, anchor);
+    if (mismatch) return failure('anchor', 'NOT_ANCHORED', `the anchor location in the file is wrong: ${mismatch}`);
     ctx.anchorHeight = anchor.height;
     return pass('anchor', `anchored at height ${anchor.height} in a finalised block`);
   }
