@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The one shape of every error answer: a stable code and a sentence for people. */
@@ -18,6 +19,18 @@ export class HttpError extends Error {
   ) {
     super(message);
   }
+}
+
+/** under-pressure's error (it constructs it with no arguments); the plugin sets Retry-After. */
+export class OverloadedError extends HttpError {
+  constructor() {
+    super(503, 'OVERLOADED', 'the gateway is overloaded; retry after the number of seconds in Retry-After');
+  }
+}
+
+/** What @fastify/rate-limit throws once a client is over its budget; the plugin sets Retry-After. */
+export function rateLimitedError(_request: FastifyRequest, context: { max: number; after: string }): HttpError {
+  return new HttpError(429, 'RATE_LIMITED', `this client sent more than ${context.max} such requests in the current window; retry in ${context.after}`);
 }
 
 interface SchemaViolation {
@@ -70,4 +83,21 @@ export function handleError(error: FastifyError | HttpError, request: FastifyReq
     request.log.error({ err: error }, 'request failed');
     void reply.status(500).send(errorBody('INTERNAL', 'the gateway failed to answer; the error is logged'));
   }
+}
+
+/**
+ * Failures Node's HTTP parser meets before fastify sees a request (malformed HTTP, headers too
+ * large, a request not received within requestTimeout), answered in the same shape.
+ */
+export function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, reason, body] =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, 'Request Timeout', errorBody('REQUEST_TIMEOUT', 'the request was not received in time')]
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, 'Request Header Fields Too Large', errorBody('HEADERS_TOO_LARGE', 'the request headers are larger than this gateway accepts')]
+        : [400, 'Bad Request', errorBody('BAD_REQUEST', 'the request is not well-formed HTTP')];
+  const text = JSON.stringify(body);
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  socket.destroy(error);
 }

@@ -1,13 +1,16 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { sha256 } from '@certledger/codec';
+import { fromHex, sha256, toHex } from '@certledger/codec';
+import { decodeHeader } from '@certledger/ledger';
 import { testAnchorTx } from '@certledger/ledger/testing';
+import { leafHash, verifyInclusion } from '@certledger/merkle';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
 import { writeTestNetwork } from '@certledger/node/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from './gateway.js';
+import { NO_SHEDDING } from './test-support/fake-node.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certledger-gateway-'));
 let node: NodeHandle;
@@ -18,7 +21,7 @@ beforeAll(async () => {
   const network = writeTestNetwork(dir, { validators: 1, basePort: 30000 + (process.pid % 500) * 2 });
   chainId = network.chainId;
   node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('gateway-test', 'error') });
-  app = await createGateway(node, { bodyLimitBytes: 64 * 1024 });
+  app = await createGateway(node, { bodyLimitBytes: 64 * 1024, ...NO_SHEDDING });
 });
 
 afterAll(async () => {
@@ -62,6 +65,24 @@ describe('gateway on a running single-validator node', () => {
     expect(lookup.json()).toMatchObject({ id, status: 'committed', height });
     const block = await app.inject(`/v1/blocks/${height}`);
     expect(block.json()).toMatchObject({ height, hash: expect.stringMatching(/^[0-9a-f]{64}$/), txs: expect.arrayContaining([id]) });
+  });
+
+  it('proves a committed anchor and finds it by root, by issuer and in its block', async () => {
+    const root = sha256(Uint8Array.of(42));
+    const tx = testAnchorTx(chainId, 2, root);
+    const committed = await submit({ tx: Buffer.from(tx).toString('base64'), wait: 20 });
+    expect(committed.statusCode).toBe(201);
+    const { id, height } = committed.json() as { id: string; height: number };
+    const proof = (await app.inject(`/v1/transactions/${id}/proof`)).json() as { header: string; blockHash: string; txIndex: number; txCount: number; inclusionPath: string[] };
+    const header = decodeHeader(Buffer.from(proof.header, 'base64'));
+    expect(header.height).toBe(height);
+    expect(verifyInclusion(leafHash(tx), proof.txIndex, proof.txCount, proof.inclusionPath.map((h) => fromHex(h)), header.txRoot)).toBe(true);
+    expect((await app.inject(`/v1/blocks/${height}`)).json()).toMatchObject({ hash: proof.blockHash, txRoot: toHex(header.txRoot) });
+    expect((await app.inject(`/v1/anchors/${toHex(root)}`)).json()).toMatchObject({ txId: id, height, blockHash: proof.blockHash });
+    const { anchors } = (await app.inject('/v1/issuers/transport/anchors?limit=100')).json() as { anchors: { txId: string }[] };
+    expect(anchors.map((a) => a.txId)).toContain(id);
+    const { transactions } = (await app.inject(`/v1/blocks/${height}/transactions`)).json() as { transactions: { id: string; kind: string }[] };
+    expect(transactions).toContainEqual(expect.objectContaining({ id, kind: 'anchor' }));
   });
 
   it('refuses malformed requests with one error shape and changes nothing', async () => {

@@ -1,3 +1,4 @@
-export { createGateway, DEFAULT_BODY_LIMIT_BYTES, type GatewayOptions } from './gateway.js';
+export { createGateway } from './gateway.js';
+export { DEFAULT_BODY_LIMIT_BYTES, type GatewayOptions, type LoadSheddingOptions, type RateLimitOptions } from './options.js';
 export { errorBody, type ErrorBody } from './errors.js';
 export { decodeBase64Strict } from './base64.js';

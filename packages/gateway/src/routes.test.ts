@@ -1,70 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { encode, sha256, toHex } from '@certledger/codec';
-import { buildBlock, decodeTransaction, type Block } from '@certledger/ledger';
+import { sha256, toHex } from '@certledger/codec';
+import { decodeTransaction, type Block } from '@certledger/ledger';
 import { testAnchorTx, testNetwork } from '@certledger/ledger/testing';
-import { createNodeMetrics, type NodeHandle, type NodeStatus, type SubmitResult } from '@certledger/node';
-import { LedgerStore } from '@certledger/store';
+import type { SubmitResult } from '@certledger/node';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createGateway } from './gateway.js';
-
-/** A node whose answers each test sets, over a real store holding one committed block. */
-class FakeNode implements NodeHandle {
-  readonly name = 'fake';
-  readonly publicKey = new Uint8Array(32);
-  readonly metricsRegistry = createNodeMetrics().registry;
-  currentStatus: NodeStatus;
-  submitAnswer: (bytes: Uint8Array) => SubmitResult = () => ({ ok: false, error: { code: 'MEMPOOL_FULL', message: 'unset' } });
-  commitAnswer: { height: number } | undefined;
-  waits: { txId: string; timeoutMs: number }[] = [];
-  submitted: Uint8Array[] = [];
-
-  constructor(
-    readonly store: LedgerStore,
-    readonly state: NodeHandle['state'],
-  ) {
-    this.currentStatus = {
-      name: 'fake',
-      mode: 'validator',
-      chainId: state.chainId,
-      publicKey: '00'.repeat(32),
-      height: state.height,
-      lastBlockHash: 'ab'.repeat(32),
-      lastBlockTime: state.lastBlockTime,
-      consensus: { height: state.height + 1, round: 0, step: 'propose' },
-      syncing: false,
-      peers: [{ name: 'other', publicKey: '11'.repeat(32), connected: true }],
-      mempool: { txs: 0, bytes: 0 },
-      validators: [
-        { name: 'fake', publicKey: '00'.repeat(32), power: 10 },
-        { name: 'other', publicKey: '11'.repeat(32), power: 10 },
-      ],
-    };
-  }
-
-  status(): NodeStatus {
-    return this.currentStatus;
-  }
-
-  submitTransaction(bytes: Uint8Array): SubmitResult {
-    this.submitted.push(bytes);
-    return this.submitAnswer(bytes);
-  }
-
-  async waitForCommit(txId: string, timeoutMs: number) {
-    this.waits.push({ txId, timeoutMs });
-    return this.commitAnswer;
-  }
-
-  async stop() {}
-}
+import { expectError, fakeCommit, fakeGateway, type FakeGateway, type FakeNode } from './test-support/fake-node.js';
 
 const network = testNetwork(2);
 const chainId = network.genesis.chainId;
-const dir = mkdtempSync(join(tmpdir(), 'certledger-gateway-routes-'));
-let store: LedgerStore;
+let gateway: FakeGateway;
 let block: Block;
 let node: FakeNode;
 let app: FastifyInstance;
@@ -80,20 +24,12 @@ const accept = (bytes: Uint8Array): SubmitResult => ({ ok: true, id: idOf(bytes)
 const submit = (payload: unknown) => app.inject({ method: 'POST', url: '/v1/transactions', payload: payload as object });
 
 beforeAll(async () => {
-  store = await LedgerStore.open(join(dir, 'store'), network.genesis);
-  const txs = [0, 1].map((seq) => testAnchorTx(chainId, seq, sha256(Uint8Array.of(seq))));
-  const built = buildBlock(network.state, txs, { time: network.genesis.genesisTime + 1000, proposer: network.validators[0]!.publicKey });
-  block = built.block;
-  await store.commitBlock(block, encode(['commit', 1]), built.state);
-  node = new FakeNode(store, built.state);
-  app = await createGateway(node, { logger: false, bodyLimitBytes: 16 * 1024 });
+  gateway = await fakeGateway(network, [[0, 1].map((seq) => testAnchorTx(chainId, seq, sha256(Uint8Array.of(seq))))], { bodyLimitBytes: 16 * 1024 });
+  ({ node, app } = gateway);
+  block = gateway.blocks[0]!;
 });
 
-afterAll(async () => {
-  await app.close();
-  await store.close();
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => gateway.close());
 
 beforeEach(() => {
   node.waits = [];
@@ -101,12 +37,6 @@ beforeEach(() => {
   node.commitAnswer = undefined;
   node.submitAnswer = accept;
 });
-
-function expectError(response: { statusCode: number; json(): unknown; body: string }, status: number, code: string) {
-  expect(response.statusCode, response.body).toBe(status);
-  expect(response.json()).toEqual({ error: { code, message: expect.stringMatching(/^\S.{8,}/) } });
-  expect(response.body).not.toMatch(/\n\s+at |node_modules|FST_/);
-}
 
 describe('health, readiness, metrics and status', () => {
   it('health answers ok; metrics are Prometheus text', async () => {
@@ -270,7 +200,7 @@ describe('GET /v1/blocks/:height', () => {
       nextValidatorSetHash: toHex(header.nextValidatorSetHash),
       proposer: toHex(header.proposer),
       txs: block.txs.map(idOf),
-      commit: b64(encode(['commit', 1])),
+      commit: b64(fakeCommit(1)),
     });
   });
 

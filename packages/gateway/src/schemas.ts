@@ -1,17 +1,23 @@
 /**
  * JSON Schemas of every route: requests are validated against them (no coercion, no unknown
- * fields) and answers serialised through them, so the API is what these say it is.
+ * fields) and answers serialised through them, so the API is what these say it is. The same
+ * schemas, with each route's summary and tags, make the OpenAPI document at /docs/json.
  */
 
 export const MAX_WAIT_SECONDS = 60;
 
-const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
+export const hex64 = { type: 'string', pattern: '^[0-9a-f]{64}$' } as const;
 const hex = { type: 'string', pattern: '^(?:[0-9a-f]{2})*$' } as const;
+export const base64Text = (description: string) => ({ type: 'string', description: `${description}, standard base64` }) as const;
+/** Heights in paths and queries are digit strings: coercion is off, so "1e3" or "01" never pass as numbers. */
+export const heightText = (description: string) => ({ type: 'string', pattern: '^[1-9][0-9]{0,14}$', description }) as const;
+export const nullable = <T extends { type: string }>(schema: T) => ({ ...schema, type: [schema.type, 'null'] }) as const;
 
 export const errorSchema = {
   type: 'object',
   required: ['error'],
   additionalProperties: false,
+  description: 'every error: a stable code and a sentence saying what is wrong',
   properties: {
     error: {
       type: 'object',
@@ -22,21 +28,36 @@ export const errorSchema = {
   },
 } as const;
 
-const errors = { '4xx': errorSchema, '5xx': errorSchema } as const;
+export const errors = { '4xx': errorSchema, '5xx': errorSchema } as const;
 
-function object(properties: Record<string, unknown>, extra: Record<string, unknown> = {}) {
+export function object<P extends Record<string, unknown>>(properties: P, extra: Record<string, unknown> = {}) {
   return { type: 'object', required: Object.keys(properties), additionalProperties: false, properties, ...extra } as const;
 }
 
+/** A query string whose every field is optional and no other field is allowed. */
+export function query<P extends Record<string, unknown>>(properties: P) {
+  return { type: 'object', additionalProperties: false, properties } as const;
+}
+
+export const DEFAULT_PAGE_SIZE = 20;
+export const pageLimit = { type: 'string', pattern: '^(?:100|[1-9][0-9]?)$', description: `page size, 1 to 100 (default ${DEFAULT_PAGE_SIZE})` } as const;
+export const nextPage = nullable({ type: 'string', description: 'the URL of the next (older) page; null on the last' });
+
 export const healthSchema = {
+  summary: 'Liveness: the process serves requests',
+  tags: ['node'],
   response: { 200: object({ status: { type: 'string', const: 'ok' } }), ...errors },
 } as const;
 
 export const readySchema = {
+  summary: 'Readiness: not catching up, and a connected peer (or the only validator)',
+  tags: ['node'],
   response: { 200: object({ status: { type: 'string', const: 'ready' }, height: { type: 'integer' } }), ...errors },
 } as const;
 
 export const metricsSchema = {
+  summary: 'Prometheus metrics',
+  tags: ['node'],
   response: { 200: { type: 'string', description: 'Prometheus text exposition format' }, ...errors },
 } as const;
 
@@ -44,6 +65,8 @@ const peerStatus = object({ name: { type: 'string' }, publicKey: hex64, connecte
 const validatorStatus = object({ name: { type: 'string' }, publicKey: hex64, power: { type: 'integer' } });
 
 export const statusSchema = {
+  summary: "The node's status",
+  tags: ['node'],
   response: {
     200: object(
       {
@@ -68,6 +91,9 @@ export const statusSchema = {
 } as const;
 
 export const submitSchema = {
+  summary: 'Submit a signed transaction',
+  description: '201 once it is in a committed block, 202 with a status URL while it waits in the mempool, 422 when refused.',
+  tags: ['transactions'],
   body: {
     type: 'object',
     required: ['tx'],
@@ -85,6 +111,8 @@ export const submitSchema = {
 } as const;
 
 export const txLookupSchema = {
+  summary: 'A committed transaction',
+  tags: ['transactions'],
   params: object({ id: { ...hex64, description: 'transaction id, 64 lowercase hex digits' } }),
   response: {
     200: object({
@@ -92,14 +120,18 @@ export const txLookupSchema = {
       status: { type: 'string', const: 'committed' },
       height: { type: 'integer' },
       index: { type: 'integer', description: 'position in the block' },
-      tx: { type: 'string', description: 'the transaction bytes, base64' },
+      tx: base64Text('the transaction bytes'),
     }),
     ...errors,
   },
 } as const;
 
+export const blockHeightParams = object({ height: heightText('block height, 1 or more') });
+
 export const blockSchema = {
-  params: object({ height: { type: 'string', pattern: '^[1-9][0-9]{0,14}$', description: 'block height, 1 or more' } }),
+  summary: 'A block: header, transaction ids and commit certificate',
+  tags: ['blocks'],
+  params: blockHeightParams,
   response: {
     200: object({
       chainId: { type: 'string' },
@@ -114,7 +146,7 @@ export const blockSchema = {
       nextValidatorSetHash: hex64,
       proposer: hex64,
       txs: { type: 'array', items: hex64, description: 'transaction ids in block order' },
-      commit: { type: 'string', description: 'the commit certificate (2f+1 precommits), base64' },
+      commit: base64Text('the commit certificate (2f+1 precommits)'),
     }),
     ...errors,
   },

@@ -1,0 +1,99 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { attachAnchorLocation, issueBatch, type JsonObject } from '@certledger/certs';
+import { fromHex } from '@certledger/codec';
+import { testSigner } from '@certledger/ledger/testing';
+import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
+import { writeTestNetwork } from '@certledger/node/testing';
+import type { FastifyInstance } from 'fastify';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createGateway } from './gateway.js';
+import { NO_SHEDDING } from './test-support/fake-node.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'certledger-verify-route-'));
+let node: NodeHandle;
+let app: FastifyInstance;
+let certificate: JsonObject;
+
+beforeAll(async () => {
+  const network = writeTestNetwork(dir, { validators: 1, basePort: 32000 + (process.pid % 400) * 2 });
+  node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('verify-route-test', 'error') });
+  app = await createGateway(node, NO_SHEDDING);
+  const batch = issueBatch([{ name: 'Grace Hopper', licenceNumber: 'GH654321' }], {
+    chainId: network.chainId,
+    issuerId: 'transport',
+    issuerDisplayName: 'Department of Transport',
+    signer: testSigner('issuer-transport'),
+    seq: 0,
+    typeId: 'driving-licence',
+    typeVersion: 1,
+    typeDisplayName: 'Driving licence',
+    schema: { type: 'object' },
+    validFrom: '2026-01-01T00:00:00Z',
+    validUntil: '2030-01-01T00:00:00Z',
+  });
+  const submitted = await app.inject({ method: 'POST', url: '/v1/transactions', payload: { tx: Buffer.from(batch.anchorTransaction).toString('base64'), wait: 30 } });
+  expect(submitted.statusCode).toBe(201);
+  const proof = (await app.inject(`/v1/transactions/${submitted.json().id}/proof`)).json();
+  certificate = attachAnchorLocation(batch.credentials[0]!, {
+    height: proof.height,
+    blockHash: fromHex(proof.blockHash),
+    txIndex: proof.txIndex,
+    txCount: proof.txCount,
+    txInclusionPath: (proof.inclusionPath as string[]).map((h) => fromHex(h)),
+    header: Buffer.from(proof.header, 'base64'),
+    commit: Buffer.from(proof.commit, 'base64'),
+  });
+});
+
+afterAll(async () => {
+  await app.close();
+  await node.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function verify(payload: unknown) {
+  return app.inject({ method: 'POST', url: '/v1/verify', payload: payload as Record<string, unknown> });
+}
+
+describe('POST /v1/verify', () => {
+  it('answers every check for a valid certificate, given as JSON or as the file text', async () => {
+    for (const given of [certificate, JSON.stringify(certificate)]) {
+      const response = await verify({ certificate: given, at: '2027-01-01T00:00:00Z' });
+      expect(response.statusCode).toBe(200);
+      const result = response.json();
+      expect(result).toMatchObject({ valid: true, reason: null, summary: { issuerName: 'Department of Transport', fields: { name: 'Grace Hopper' } } });
+      expect(result.checks).toHaveLength(9);
+    }
+  });
+
+  it('names the reason: tampered, expired, malformed', async () => {
+    const altered = structuredClone(certificate);
+    (altered.credentialSubject as JsonObject).name = 'Grace Hoppe';
+    expect((await verify({ certificate: altered })).json().reason).toBe('TAMPERED');
+    expect((await verify({ certificate, at: '2031-01-01T00:00:00Z' })).json().reason).toBe('EXPIRED');
+    const malformed = (await verify({ certificate: '{ nope' })).json();
+    expect(malformed).toMatchObject({ valid: false, reason: 'MALFORMED', summary: null });
+  });
+
+  it('refuses a request that is not a verify request with 400 in the one error shape', async () => {
+    for (const body of [{}, { certificate: 5 }, { certificate, extra: 1 }, { certificate, at: 'yesterday' }]) {
+      const response = await verify(body);
+      expect(response.statusCode, JSON.stringify(body).slice(0, 40)).toBe(400);
+      expect(response.json().error.code).toBe('INVALID_REQUEST');
+    }
+  });
+
+  it('serves the verifier page, its script and the certificate library bundle with a strict CSP', async () => {
+    const page = await app.inject('/');
+    expect(page.headers['content-type']).toContain('text/html');
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'");
+    expect(page.body).toContain('id="file-input"');
+    const bundle = await app.inject('/verifier/certs.js');
+    expect(bundle.statusCode).toBe(200);
+    expect(bundle.headers['content-type']).toContain('text/javascript');
+    expect(bundle.body).toContain('verifyCertificate');
+    expect(bundle.body).not.toMatch(/from\s*["']node:/);
+  });
+});

@@ -1,0 +1,79 @@
+import { CHECK_ORDER } from '@certledger/certs';
+import { errors } from './schemas.js';
+
+const FAILURE_REASONS = ['MALFORMED', 'TAMPERED', 'BAD_SIGNATURE', 'WRONG_CHAIN', 'UNKNOWN_ISSUER', 'KEY_COMPROMISED', 'NOT_AUTHORISED', 'NOT_ANCHORED', 'REVOKED', 'EXPIRED', 'NOT_YET_VALID'];
+
+const check = {
+  type: 'object',
+  required: ['name', 'outcome', 'message'],
+  additionalProperties: false,
+  properties: {
+    name: { enum: [...CHECK_ORDER] },
+    outcome: { enum: ['pass', 'fail', 'skip'] },
+    reason: { enum: FAILURE_REASONS },
+    message: { type: 'string' },
+  },
+} as const;
+
+const anchorSummary = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { height: { type: 'integer' }, txId: { type: 'string' }, blockHash: { type: ['string', 'null'] } },
+} as const;
+
+const revocationSummary = {
+  type: ['object', 'null'],
+  additionalProperties: false,
+  properties: { reason: { type: 'string' }, height: { type: 'integer' } },
+} as const;
+
+export const verifySchema = {
+  summary: 'Verify a certificate file and get every check with its outcome',
+  description:
+    'Checks integrity, issuer signature, issuer and type authorisation at the anchor height, anchoring in a finalised block, revocation and validity dates against this node\'s ledger. The verifier page at / does the same in the browser without uploading the certificate.',
+  tags: ['certificates'],
+  body: {
+    type: 'object',
+    required: ['certificate'],
+    additionalProperties: false,
+    properties: {
+      certificate: { description: 'the certificate file: its JSON object, or its text', anyOf: [{ type: 'object' }, { type: 'string', maxLength: 1048576 }] },
+      at: { type: 'string', format: 'date-time', description: 'judge validity dates at this moment instead of now' },
+    },
+  },
+  response: {
+    200: {
+      type: 'object',
+      required: ['valid', 'reason', 'checks', 'summary'],
+      additionalProperties: false,
+      properties: {
+        valid: { type: 'boolean' },
+        reason: { anyOf: [{ enum: FAILURE_REASONS }, { type: 'null' }] },
+        checks: { type: 'array', items: check },
+        summary: {
+          anyOf: [
+            { type: 'null' },
+            {
+              type: 'object',
+              additionalProperties: true,
+              properties: {
+                issuerId: { type: 'string' },
+                issuerName: { type: 'string' },
+                typeId: { type: 'string' },
+                typeVersion: { type: 'integer' },
+                typeName: { type: 'string' },
+                validFrom: { type: 'string' },
+                validUntil: { type: ['string', 'null'] },
+                fields: { type: 'object', additionalProperties: true },
+                hiddenFieldCount: { type: 'integer' },
+                anchor: anchorSummary,
+                revocation: revocationSummary,
+              },
+            },
+          ],
+        },
+      },
+    },
+    ...errors,
+  },
+} as const;

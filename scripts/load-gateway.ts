@@ -1,0 +1,143 @@
+/**
+ * One gateway route under overload, read against a bare fastify route measured in the same run.
+ *
+ *   pnpm load:gateway [-- --seconds 10 --connections 100 --route /v1/status --method GET --body FILE]
+ *
+ * Each target is first measured closed-loop (same connections, 2 s) to find its capacity, then
+ * offered three times that rate for --seconds by autocannon in its own process, so the load
+ * generator never shares the server's event loop. Targets, in order: the bare route (before
+ * the node starts); the gateway with rate limits off, to measure the route itself (load
+ * shedding at its defaults); the gateway with its default per-client limits applied to this
+ * client (loopback is exempt by default), to show them at work. Servers run in this process
+ * on 127.0.0.1; peak RSS is sampled every 100 ms during each overload run.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createGateway, type GatewayOptions } from '@certledger/gateway';
+import { runAutocannon, startBareServer, type Listening, type LoadMethod, type LoadResult } from '@certledger/gateway/load-testing';
+import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
+import { writeTestNetwork } from '@certledger/node/testing';
+
+const OVERLOAD_FACTOR = 3;
+const CALIBRATION_SECONDS = 2;
+
+const { values } = parseArgs({
+  args: process.argv.slice(2).filter((a) => a !== '--'),
+  options: {
+    seconds: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '100' },
+    route: { type: 'string', default: '/v1/status' },
+    method: { type: 'string', default: 'GET' },
+    body: { type: 'string' },
+  },
+});
+
+function wholeNumber(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`--${name} must be a whole number from ${min} to ${max}, got ${text}`);
+  return value;
+}
+
+const seconds = wholeNumber('seconds', values.seconds, 1, 120);
+const connections = wholeNumber('connections', values.connections, 1, 1000);
+const route = values.route;
+if (!/^\/[\x21-\x7e]*$/.test(route)) throw new Error(`--route must be a path starting with /, got ${route}`);
+const method = values.method.toUpperCase() as LoadMethod;
+if (method !== 'GET' && method !== 'POST') throw new Error(`--method must be GET or POST, got ${values.method}`);
+if (method === 'POST' && values.body === undefined) throw new Error('--method POST needs --body FILE (the JSON request body)');
+if (values.body !== undefined) {
+  try {
+    JSON.parse(readFileSync(values.body, 'utf8'));
+  } catch (error) {
+    throw new Error(`--body ${values.body} must be a readable JSON file: ${(error as Error).message}`);
+  }
+}
+
+interface Measured extends LoadResult {
+  readonly target: string;
+  readonly capacity: number;
+  readonly offered: number;
+  readonly peakRssBytes: number;
+}
+
+/** Calibrates the target's capacity, then overloads it while sampling this process's RSS. */
+async function measure(target: string, server: Listening, rate?: number): Promise<Measured> {
+  const run = { url: server.url, method, bodyFile: values.body, connections };
+  const capacity = rate ?? (await runAutocannon({ ...run, seconds: CALIBRATION_SECONDS })).requestsPerSecond;
+  const offered = capacity * OVERLOAD_FACTOR;
+  console.log(`${target}: capacity ${capacity.toFixed(0)} req/s; offering ${offered.toFixed(0)} req/s over ${connections} connections for ${seconds} s`);
+  let peakRssBytes = process.memoryUsage.rss();
+  const sampler = setInterval(() => (peakRssBytes = Math.max(peakRssBytes, process.memoryUsage.rss())), 100);
+  try {
+    const result = await runAutocannon({ ...run, seconds, overallRate: offered });
+    return { ...result, target, capacity, offered, peakRssBytes };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+async function gatewayServer(node: NodeHandle, options: GatewayOptions): Promise<Listening> {
+  const app = await createGateway(node, { logger: false, ...options });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  return { url: `${url}${route}`, close: () => app.close() };
+}
+
+async function measureWith(target: string, server: Listening, rate?: number): Promise<Measured> {
+  try {
+    return await measure(target, server, rate);
+  } finally {
+    await server.close();
+  }
+}
+
+function print(results: readonly Measured[]): void {
+  const header = ['target', 'offered/s', 'req/s', '2xx/s', 'p50 ms', 'p99 ms', '2xx', '429', '503', 'other', 'no answer', 'peak RSS MiB'];
+  const rows = results.map((r) => [
+    r.target,
+    r.offered.toFixed(0),
+    r.requestsPerSecond.toFixed(0),
+    r.okPerSecond.toFixed(0),
+    r.p50Ms.toFixed(1),
+    r.p99Ms.toFixed(1),
+    String(r.ok),
+    String(r.rateLimited),
+    String(r.overloaded),
+    String(r.otherStatus),
+    String(r.unanswered),
+    (r.peakRssBytes / 2 ** 20).toFixed(0),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  for (const row of [header, ...rows]) console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  '));
+  for (const r of results) {
+    // A noisy calibration can underestimate capacity; then the run measured no overload.
+    if (r.requestsPerSecond > 0.9 * r.offered) console.log(`note: ${r.target} answered ${((100 * r.requestsPerSecond) / r.offered).toFixed(0)}% of the offered rate, so it was not overloaded`);
+  }
+  const [bare, gateway] = results;
+  if (bare && gateway) {
+    console.log(`ratio gateway/bare under overload: ${(gateway.requestsPerSecond / bare.requestsPerSecond).toFixed(3)} (answers/s), ${(gateway.okPerSecond / bare.okPerSecond).toFixed(3)} (2xx/s)`);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`load: ${method} ${route}${values.body ? ` with body ${values.body}` : ''}, overload ${OVERLOAD_FACTOR}x capacity, ${seconds} s per run`);
+  const results: Measured[] = [];
+  results.push(await measureWith(`bare fastify ${method} ${route}`, await startBareServer(route, method)));
+
+  const dir = mkdtempSync(join(tmpdir(), 'certledger-load-gateway-'));
+  const network = writeTestNetwork(dir, { validators: 1, basePort: 37000 + (process.pid % 500) * 2, logLevel: 'error' });
+  const node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('load-gateway', 'error') });
+  try {
+    const unlimited = await measureWith(`gateway ${method} ${route}, no rate limit`, await gatewayServer(node, { rateLimit: false }));
+    results.push(unlimited);
+    results.push(await measureWith(`gateway ${method} ${route}, default per-client limits`, await gatewayServer(node, { rateLimit: { exempt: [] } }), unlimited.capacity));
+  } finally {
+    await node.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log('');
+  print(results);
+}
+
+await main();
