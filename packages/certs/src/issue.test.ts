@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { decodeTransaction } from '@certledger/ledger';
-import { testSigner } from '@certledger/ledger/testing';
+import { ANY_OBJECT_SCHEMA_HASH, testSigner } from '@certledger/ledger/testing';
 import { verifyInclusion } from '@certledger/merkle';
 import { findAnchorProof } from './anchor-proof.js';
 import { issueBatch, type IssueBatchOptions } from './issue.js';
+import { schemaHash } from './schema.js';
 import { LICENCE_BATCH, SAMPLE_RECORDS, seededRandomBytes } from './test-support.js';
 
 const options: IssueBatchOptions = { ...LICENCE_BATCH, chainId: 'cert-chain', signer: testSigner('issuer-transport'), seq: 7 };
@@ -49,5 +50,12 @@ describe('issueBatch', () => {
     const seen: number[] = [];
     issueBatch(Array.from({ length: 2500 }, (_, i) => ({ name: `n${i}`, licenceNumber: `AB${100000 + i}` })), { ...options, onProgress: (done) => seen.push(done) });
     expect(seen).toEqual([1000, 2000, 2500]);
+  });
+});
+
+describe('schemaHash', () => {
+  it('is SHA-256 of the RFC 8785 form, so the test network registers the permissive schema by hash', () => {
+    expect(schemaHash({ type: 'object' })).toEqual(ANY_OBJECT_SCHEMA_HASH);
+    expect(schemaHash({ b: 1, a: [true, null, 'x'] })).toEqual(schemaHash({ a: [true, null, 'x'], b: 1 }));
   });
 });

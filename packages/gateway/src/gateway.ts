@@ -9,6 +9,7 @@ import { resolveOptions, type GatewayOptions } from './options.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { blockRoutes } from './routes/block-routes.js';
 import { explorerRoutes } from './routes/explorer-routes.js';
+import { issueRoutes } from './routes/issue-routes.js';
 import { probeRoutes, statusRoute } from './routes/node-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
@@ -88,12 +89,14 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
     }
     await api.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     statusRoute(api, node);
-    transactionRoutes(api, node, limits ? { max: limits.writesPerWindow, timeWindow: limits.windowMs } : undefined);
+    const writeLimit = limits ? { max: limits.writesPerWindow, timeWindow: limits.windowMs } : undefined;
+    transactionRoutes(api, node, writeLimit);
     blockRoutes(api, node);
     registryRoutes(api, node);
     accountRoutes(api, node);
     explorerRoutes(api);
     verifierRoutes(api, node);
+    if (options.issuing) issueRoutes(api, node, options.issuing, writeLimit);
   });
 
   return app;

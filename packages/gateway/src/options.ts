@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import type { Logger } from 'pino';
+import type { IssuingOptions } from './issuing.js';
 import { MAX_WAIT_SECONDS } from './schemas.js';
 
 /** Per-client request budgets; a client is its IP address (see `trustProxy`). */
@@ -49,6 +50,8 @@ export interface GatewayOptions {
   readonly requestTimeoutMs?: number;
   /** An idle keep-alive connection is closed after this long. Default 72 s (fastify's). */
   readonly keepAliveTimeoutMs?: number;
+  /** Departments this gateway issues for (POST /v1/issue); absent: the route is not offered. */
+  readonly issuing?: IssuingOptions;
   /** fastify's `trustProxy`: whose X-Forwarded-For to believe for the client address. Default false. */
   readonly trustProxy?: boolean | string | readonly string[];
 }

@@ -1,13 +1,13 @@
 import { toHex } from '@certledger/codec';
 import { decodeTransaction } from '@certledger/ledger';
-import { leafHash, MerkleTree } from '@certledger/merkle';
 import type { NodeHandle } from '@certledger/node';
 import type { FastifyInstance } from 'fastify';
 import { decodeBase64Strict } from '../base64.js';
-import { committedBlock, txIdOf } from '../block-reader.js';
+import { txIdOf } from '../block-reader.js';
 import { HttpError } from '../errors.js';
 import { proofSchema } from '../read-schemas.js';
 import { submitSchema, txLookupSchema } from '../schemas.js';
+import { transactionProof } from '../tx-proof.js';
 import { base64 } from '../views.js';
 
 const notCommitted = (id: string) => new HttpError(404, 'NOT_FOUND', `transaction ${id} is not in a committed block on this node`);
@@ -47,21 +47,17 @@ export function transactionRoutes(app: FastifyInstance, node: NodeHandle, writeL
 
   app.get('/v1/transactions/:id/proof', { schema: proofSchema }, async (request) => {
     const { id } = request.params as { id: string };
-    const stored = await node.store.getTx(id);
-    const found = stored && (await committedBlock(node.store, stored.height));
-    if (!stored || !found) throw notCommitted(id);
-    const { block, commit } = found;
-    // The leaves are exactly those of the ledger's txRoot: each transaction's full signed bytes.
-    const tree = new MerkleTree(block.txs.map((tx) => leafHash(tx)));
+    const proof = await transactionProof(node.store, id);
+    if (!proof) throw notCommitted(id);
     return {
-      height: stored.height,
-      blockHash: toHex(block.hash),
-      header: base64(block.headerBytes),
-      commit: base64(commit),
-      txIndex: stored.index,
-      txCount: block.header.txCount,
-      inclusionPath: tree.inclusionProof(stored.index).map(toHex),
-      tx: base64(stored.bytes),
+      height: proof.height,
+      blockHash: toHex(proof.blockHash),
+      header: base64(proof.header),
+      commit: base64(proof.commit),
+      txIndex: proof.txIndex,
+      txCount: proof.txCount,
+      inclusionPath: proof.txInclusionPath.map(toHex),
+      tx: base64(proof.tx),
     };
   });
 }
