@@ -2,6 +2,7 @@
  * One gateway route under overload, read against a bare fastify route measured in the same run.
  *
  *   pnpm load:gateway [-- --seconds 10 --connections 100 --route /v1/status --method GET --body FILE]
+ *   pnpm load:gateway -- --verify      POST /v1/verify with a certificate anchored on the node
  *
  * Each target is first measured closed-loop (same connections, 2 s) to find its capacity, then
  * offered three times that rate for --seconds by autocannon in its own process, so the load
@@ -11,11 +12,13 @@
  * client (loopback is exempt by default), to show them at work. Servers run in this process
  * on 127.0.0.1; peak RSS is sampled every 100 ms during each overload run.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { issueBatch } from '@certledger/certs';
 import { createGateway, type GatewayOptions } from '@certledger/gateway';
+import { testSigner } from '@certledger/ledger/testing';
 import { runAutocannon, startBareServer, type Listening, type LoadMethod, type LoadResult } from '@certledger/gateway/load-testing';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
 import { writeTestNetwork } from '@certledger/node/testing';
@@ -31,8 +34,13 @@ const { values } = parseArgs({
     route: { type: 'string', default: '/v1/status' },
     method: { type: 'string', default: 'GET' },
     body: { type: 'string' },
+    verify: { type: 'boolean', default: false },
   },
 });
+if (values.verify) {
+  values.route = '/v1/verify';
+  values.method = 'POST';
+}
 
 function wholeNumber(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
@@ -46,7 +54,7 @@ const route = values.route;
 if (!/^\/[\x21-\x7e]*$/.test(route)) throw new Error(`--route must be a path starting with /, got ${route}`);
 const method = values.method.toUpperCase() as LoadMethod;
 if (method !== 'GET' && method !== 'POST') throw new Error(`--method must be GET or POST, got ${values.method}`);
-if (method === 'POST' && values.body === undefined) throw new Error('--method POST needs --body FILE (the JSON request body)');
+if (method === 'POST' && values.body === undefined && !values.verify) throw new Error('--method POST needs --body FILE (the JSON request body)');
 if (values.body !== undefined) {
   try {
     JSON.parse(readFileSync(values.body, 'utf8'));
@@ -120,15 +128,37 @@ function print(results: readonly Measured[]): void {
   }
 }
 
-async function main(): Promise<void> {
-  console.log(`load: ${method} ${route}${values.body ? ` with body ${values.body}` : ''}, overload ${OVERLOAD_FACTOR}x capacity, ${seconds} s per run`);
-  const results: Measured[] = [];
-  results.push(await measureWith(`bare fastify ${method} ${route}`, await startBareServer(route, method)));
+/** A request body for POST /v1/verify: a certificate issued and anchored on this node, so every check runs and passes. */
+async function anchoredCertificateBody(node: NodeHandle, dir: string): Promise<string> {
+  const batch = issueBatch([{ name: 'Load Test', licenceNumber: 'LT000001', categories: ['B'], address: { city: 'Testville' } }], {
+    chainId: node.state.chainId,
+    issuerId: 'transport',
+    issuerDisplayName: 'Department of Transport',
+    signer: testSigner('issuer-transport'),
+    seq: 0,
+    typeId: 'driving-licence',
+    typeVersion: 1,
+    typeDisplayName: 'Driving licence',
+    schema: { type: 'object' },
+    validFrom: '2026-01-01T00:00:00Z',
+    validUntil: null,
+  });
+  const submitted = node.submitTransaction(batch.anchorTransaction);
+  if (!submitted.ok || !(await node.waitForCommit(submitted.id, 30_000))) throw new Error('the load test certificate was not anchored');
+  const file = join(dir, 'verify-body.json');
+  writeFileSync(file, JSON.stringify({ certificate: batch.credentials[0] }));
+  return file;
+}
 
+async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'certledger-load-gateway-'));
   const network = writeTestNetwork(dir, { validators: 1, basePort: 37000 + (process.pid % 500) * 2, logLevel: 'error' });
   const node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('load-gateway', 'error') });
+  const results: Measured[] = [];
   try {
+    if (values.verify) values.body = await anchoredCertificateBody(node, dir);
+    console.log(`load: ${method} ${route}${values.body ? ` with body ${values.body}` : ''}, overload ${OVERLOAD_FACTOR}x capacity, ${seconds} s per run`);
+    results.push(await measureWith(`bare fastify ${method} ${route}`, await startBareServer(route, method)));
     const unlimited = await measureWith(`gateway ${method} ${route}, no rate limit`, await gatewayServer(node, { rateLimit: false }));
     results.push(unlimited);
     results.push(await measureWith(`gateway ${method} ${route}, default per-client limits`, await gatewayServer(node, { rateLimit: { exempt: [] } }), unlimited.capacity));
