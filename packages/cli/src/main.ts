@@ -1,19 +1,26 @@
 import { Command } from 'commander';
+import { registerCertificateCommands } from './commands/certificates.js';
 import { registerClientCommands } from './commands/client.js';
+import { registerIssueCommands } from './commands/issue.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerNetworkCommands } from './commands/network.js';
 import { registerNodeCommands } from './commands/node.js';
+import { registerRevokeCommand } from './commands/revoke.js';
 
 const program = new Command()
   .name('certledger')
   .description('Operate a certledger network: keys, networks, nodes, certificates')
   .showHelpAfterError()
-  .configureOutput({ outputError: (text, write) => write(text) });
+  // Argument errors read like every other failure: `certledger: <what is wrong>`.
+  .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'certledger: ')) });
 
 registerNetworkCommands(program);
 registerKeyCommands(program);
 registerNodeCommands(program);
 registerClientCommands(program);
+registerIssueCommands(program);
+registerRevokeCommand(program);
+registerCertificateCommands(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`certledger: ${err instanceof Error ? err.message : String(err)}\n`);

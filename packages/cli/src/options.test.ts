@@ -1,6 +1,6 @@
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseApiUrl, parseInteger } from './options.js';
+import { parseApiUrl, parseDateTime, parseFieldList, parseHash, parseIdentifier, parseInteger, parseReason, parseTypeReference, parseWebPageUrl } from './options.js';
 
 describe('argument parsers', () => {
   it('parseInteger accepts whole numbers in range only', () => {
@@ -20,6 +20,48 @@ describe('argument parsers', () => {
     expect(() => parseApiUrl('localhost:8080')).toThrow(/http or https/);
     expect(() => parseApiUrl('not a url')).toThrow(/expected a URL/);
     expect(() => parseApiUrl('ftp://host')).toThrow(/not ftp:/);
-    for (const text of ['http://host/v1', 'http://host?x=1', 'http://u:p@host']) expect(() => parseApiUrl(text), text).toThrow(/only scheme, host and port/);
+    for (const text of ['http://host/v1', 'http://host?x=1']) expect(() => parseApiUrl(text), text).toThrow(/only scheme, host and port/);
+    expect(() => parseApiUrl('http://u:p@host')).toThrow(/without a user name or password/);
+  });
+
+  it('parseDateTime takes date-times with a time zone on real calendar days', () => {
+    for (const text of ['2026-01-01T00:00:00Z', '2028-02-29T23:59:59.5+01:00', '2026-12-31T12:00:00-05:30']) expect(parseDateTime(text)).toBe(text);
+    for (const text of ['2026-01-01', '2026-01-01T00:00:00', '2026-02-30T00:00:00Z', '2027-02-29T00:00:00Z', '2026-01-01T24:00:01Z', '2026-13-01T00:00:00Z', 'tomorrow']) {
+      expect(() => parseDateTime(text), text).toThrow(/expected a date-time with a time zone/);
+    }
+  });
+
+  it('parseIdentifier and parseTypeReference take ledger ids, with an optional version for types', () => {
+    expect(parseIdentifier('transport')).toBe('transport');
+    for (const text of ['Transport', '-x', 'a_b', 'x'.repeat(64), '']) expect(() => parseIdentifier(text), text).toThrow(InvalidArgumentError);
+    expect(parseTypeReference('driving-licence')).toEqual({ typeId: 'driving-licence' });
+    expect(parseTypeReference('driving-licence@12')).toEqual({ typeId: 'driving-licence', version: 12 });
+    for (const text of ['driving-licence@', 'driving-licence@0', 'driving-licence@01', 'driving-licence@1.5', '@1', 'Driving@1', 'a@1@2']) {
+      expect(() => parseTypeReference(text), text).toThrow(/expected a certificate type id/);
+    }
+  });
+
+  it('parseHash takes 64 hex digits and lowercases them', () => {
+    expect(parseHash('AB'.repeat(32))).toBe('ab'.repeat(32));
+    for (const text of ['ab'.repeat(31), 'ab'.repeat(33), 'zz'.repeat(32), '']) expect(() => parseHash(text), text).toThrow('expected 64 hex digits');
+  });
+
+  it('parseReason takes 1 to 200 characters without control characters', () => {
+    expect(parseReason('licence withdrawn')).toBe('licence withdrawn');
+    expect(parseReason('x'.repeat(200))).toHaveLength(200);
+    for (const text of ['', '   ', 'x'.repeat(201), 'two\nlines', 'tab\there']) expect(() => parseReason(text), JSON.stringify(text)).toThrow(InvalidArgumentError);
+  });
+
+  it('parseFieldList splits on commas and refuses empty names', () => {
+    expect(parseFieldList('dateOfBirth, address.street')).toEqual(['dateOfBirth', 'address.street']);
+    expect(parseFieldList('/address/street')).toEqual(['/address/street']);
+    for (const text of ['', 'a,,b', 'address.', '.x', 'a..b']) expect(() => parseFieldList(text), text).toThrow(/is not a field name/);
+  });
+
+  it('parseWebPageUrl takes http(s) pages with a path, not other schemes or credentials', () => {
+    expect(parseWebPageUrl('https://verify.example.gov/check')).toBe('https://verify.example.gov/check');
+    expect(() => parseWebPageUrl('javascript:alert(1)')).toThrow(/http or https/);
+    expect(() => parseWebPageUrl('https://u:p@verify.example.gov/')).toThrow(/without a user name/);
+    expect(() => parseWebPageUrl('verify.example.gov')).toThrow(/expected a URL/);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { toHex } from '@certledger/codec';
-import { decodeBase64Strict } from '@certledger/gateway';
 import { decodeTransaction } from '@certledger/ledger';
+import { decodeBase64 } from './base64.js';
 
 export const MAX_TX_FILE_BYTES = 1 << 20;
 
@@ -34,7 +34,7 @@ export function parseTransactionFile(content: Uint8Array, name: string): Transac
   if (isText(content)) {
     const text = Buffer.from(content).toString('latin1').replace(/\s+/g, '');
     if (text.length === 0) throw new Error(`${name} holds only whitespace`);
-    candidates.push(['hex', decodeHex(text)], ['base64', decodeBase64Strict(text)]);
+    candidates.push(['hex', decodeHex(text)], ['base64', decodeBase64(text)]);
   } else {
     candidates.push(['raw', Uint8Array.from(content)]);
   }

@@ -1,7 +1,5 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import { initNetwork } from '../init-network.js';
-import { chooseTemplate } from '../network-template.js';
 import { parseInteger } from '../options.js';
 
 /** The repository's sample network, used when it is there and no --template is given. */
@@ -28,7 +26,9 @@ export function registerNetworkCommands(program: Command): void {
     .option('--host <address>', 'address the nodes listen on (overrides the template)')
     .option('--p2p-port <port>', 'first p2p port, node i uses port + i (overrides the template)', parseInteger(1, 65000))
     .option('--api-port <port>', 'first HTTP API port, node i uses port + i (overrides the template)', parseInteger(1, 65000))
-    .action((options: InitOptions) => {
+    .action(async (options: InitOptions) => {
+      // Loaded here: templates read the node package's timings, which load libp2p, slow for every other command.
+      const [{ initNetwork }, { chooseTemplate }] = await Promise.all([import('../init-network.js'), import('../network-template.js')]);
       const { template, source } = chooseTemplate(options.template, SAMPLE_TEMPLATE, {
         validators: options.validators,
         chainId: options.chainId,

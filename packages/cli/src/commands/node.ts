@@ -1,5 +1,4 @@
-import { createGateway } from '@certledger/gateway';
-import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
+import type { NodeHandle } from '@certledger/node';
 import type { Command } from 'commander';
 
 /** Room in a request body for the largest transaction the chain takes, base64, plus the JSON around it. */
@@ -15,6 +14,8 @@ export function registerNodeCommands(program: Command): void {
     .description('start a node from its configuration file; SIGINT or SIGTERM stops it gracefully, a second one at once')
     .requiredOption('--config <file>', 'the node configuration (node.json)')
     .action(async (options: { config: string }) => {
+      // Loaded here, not at the top: libp2p and fastify take seconds to load, and only this command needs them.
+      const [{ createGateway }, { createLogger, loadNodeConfig, startNode }] = await Promise.all([import('@certledger/gateway'), import('@certledger/node')]);
       const config = loadNodeConfig(options.config);
       const log = createLogger(config.name, config.logLevel);
       const running = await startNode(config, { logger: log });

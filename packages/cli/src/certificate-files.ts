@@ -1,0 +1,55 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { MAX_CERTIFICATE_BYTES, type JsonObject, type TrustedValidators } from '@certledger/certs';
+import { parseGenesis } from '@certledger/ledger';
+
+function readSmallFile(file: string, what: string, maxBytes: number): string {
+  try {
+    const size = statSync(file).size;
+    if (size > maxBytes) throw new Error(`it is ${size} bytes; ${what} is at most ${maxBytes}`);
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new Error(`cannot read ${what} ${file}: ${(error as Error).message}`);
+  }
+}
+
+/** A certificate file's text, refused when larger than any certificate can be. */
+export function readCertificateText(file: string): string {
+  return readSmallFile(file, 'the certificate', MAX_CERTIFICATE_BYTES);
+}
+
+/** A certificate file as a JSON object; its structure is checked by whoever uses it. */
+export function readCertificateJson(file: string): JsonObject {
+  let json: unknown;
+  try {
+    json = JSON.parse(readCertificateText(file));
+  } catch (error) {
+    throw new Error(error instanceof SyntaxError ? `${file} is not JSON: ${error.message}` : (error as Error).message);
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${file} does not hold a certificate: expected a JSON object`);
+  return json as JsonObject;
+}
+
+const MAX_GENESIS_BYTES = 16 << 20;
+
+/** The validators of a network's genesis, to check certificates offline against. */
+export function readTrustedValidators(file: string): TrustedValidators {
+  let json: unknown;
+  try {
+    json = JSON.parse(readSmallFile(file, 'the genesis file', MAX_GENESIS_BYTES));
+  } catch (error) {
+    throw new Error(error instanceof SyntaxError ? `${file} is not JSON: ${error.message}` : (error as Error).message);
+  }
+  const genesis = parseGenesis(json);
+  if (!genesis.ok) throw new Error(`${file} is not a genesis file: ${genesis.error.message}`);
+  return { chainId: genesis.value.chainId, validators: genesis.value.validators };
+}
+
+/** Writes `text` to a file that must not exist yet: an output never replaces anything. */
+export function writeNewFile(file: string, text: string): void {
+  try {
+    writeFileSync(file, text, { flag: 'wx' });
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    throw new Error(code === 'EEXIST' ? `${file} already exists; choose a new file name` : `cannot write ${file}: ${(error as Error).message}`);
+  }
+}
