@@ -31,9 +31,12 @@ async function main(): Promise<void> {
   }
   const network = JSON.parse(readFileSync(join(dir, 'network.json'), 'utf8')) as { chainId: string; nodes: { name: string; configFile: string; api: string }[] };
   mkdirSync(join(dir, 'logs'), { recursive: true });
-  const children: ChildProcess[] = network.nodes.map((node) => {
+  // The first validator's gateway also issues for the devnet's departments (POST /v1/issue).
+  const issuing = join(dir, 'issuing.json');
+  const issuingArgs = existsSync(issuing) ? ['--issuing', issuing] : [];
+  const children: ChildProcess[] = network.nodes.map((node, i) => {
     const log = createWriteStream(join(dir, 'logs', `${node.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [cli, 'node', 'start', '--config', join(dir, node.configFile)], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cli, 'node', 'start', '--config', join(dir, node.configFile), ...(i === 0 ? issuingArgs : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout?.pipe(log);
     child.stderr?.pipe(log);
     child.on('exit', (code, signal) => console.log(`${node.name} exited (${signal ?? code})`));
@@ -41,6 +44,9 @@ async function main(): Promise<void> {
   });
   console.log(`\ndevnet ${network.chainId} running with ${network.nodes.length} validators`);
   for (const node of network.nodes) console.log(`  ${node.name.padEnd(12)} ${node.api}   (status: ${node.api}/v1/status)`);
+  const first = network.nodes[0]?.api ?? '';
+  console.log(`\nverifier page: ${first}/   explorer: ${first}/explorer   API docs: ${first}/docs`);
+  if (issuingArgs.length > 0) console.log(`issuing:       POST ${first}/v1/issue with "Authorization: Bearer $(cat ${join(dir, 'issuers', 'transport.token')})"`);
   console.log(`data and keys: ${dir}\nlogs:          ${join(dir, 'logs')} (JSON lines)\nstatus:        pnpm certledger status --api ${network.nodes[0]?.api ?? ''}\nmetrics:       ${network.nodes[0]?.api ?? ''}/metrics`);
   console.log('Ctrl+C stops the nodes; run this again to continue the same chain.');
   const stop = () => {

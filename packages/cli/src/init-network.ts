@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { toHex } from '@certledger/codec';
@@ -5,6 +6,7 @@ import { schemaHash } from '@certledger/certs';
 import { generateKeyPair, type KeyPair } from '@certledger/crypto';
 import { writeKeyFile } from '@certledger/crypto/keyfile';
 import { genesisToJson, parseGenesis, type Genesis } from '@certledger/ledger';
+import { newDepartmentToken, schemaFileName, tokenSha256, type IssuingFile } from './issuing-config.js';
 import type { NetworkTemplate } from './network-template.js';
 
 export interface InitNetworkOptions {
@@ -13,11 +15,6 @@ export interface InitNetworkOptions {
   readonly template: NetworkTemplate;
   readonly genesisTime: number;
   readonly random?: (length: number) => Uint8Array;
-}
-
-/** Where `init` writes a certificate type's record schema inside the network folder. */
-export function schemaFileName(typeId: string, version: number): string {
-  return `${typeId}-v${version}.schema.json`;
 }
 
 export interface NetworkNode {
@@ -65,9 +62,15 @@ export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; no
   }
 
   mkdirSync(join(options.out, 'issuers'));
+  const issuing: IssuingFile = { departments: [], schemaDir: 'schemas', certTypes: template.certTypes.map(({ typeId, version }) => ({ typeId, version })) };
   template.issuers.forEach((issuer, i) => {
-    writeKeyFile(join(options.out, 'issuers', `${issuer.issuerId}.key.json`), issuerKeys[i] as KeyPair, { label: issuer.displayName });
+    const keyFile = join('issuers', `${issuer.issuerId}.key.json`);
+    writeKeyFile(join(options.out, keyFile), issuerKeys[i] as KeyPair, { label: issuer.displayName });
+    const token = newDepartmentToken(random ?? randomBytes);
+    writeFileSync(join(options.out, 'issuers', `${issuer.issuerId}.token`), `${token}\n`, { mode: 0o600 });
+    (issuing.departments as IssuingFile['departments'][number][]).push({ issuerId: issuer.issuerId, keyFile, tokenSha256: toHex(tokenSha256(token)) });
   });
+  writeFileSync(join(options.out, 'issuing.json'), `${JSON.stringify(issuing, null, 2)}\n`);
 
   const p2pAddress = (i: number) => `/ip4/${template.host}/tcp/${template.p2pBasePort + i}`;
   const nodes: NetworkNode[] = names.map((name, i) => {

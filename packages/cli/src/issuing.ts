@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { compileRecordSchema, schemaHash, type JsonObject } from '@certledger/certs';
 import { toHex } from '@certledger/codec';
 import type { CertTypeAnswer, IssuerAnswer } from './api-client.js';
-import { schemaFileName } from './init-network.js';
+import { schemaFileName } from './issuing-config.js';
 import type { TypeReference } from './options.js';
 
 /**

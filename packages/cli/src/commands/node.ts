@@ -13,17 +13,19 @@ export function registerNodeCommands(program: Command): void {
     .command('start')
     .description('start a node from its configuration file; SIGINT or SIGTERM stops it gracefully, a second one at once')
     .requiredOption('--config <file>', 'the node configuration (node.json)')
-    .action(async (options: { config: string }) => {
+    .option('--issuing <file>', 'issuing.json: departments whose keys this node holds, for POST /v1/issue')
+    .action(async (options: { config: string; issuing?: string }) => {
       // Loaded here, not at the top: libp2p and fastify take seconds to load, and only this command needs them.
       const [{ createGateway }, { createLogger, loadNodeConfig, startNode }] = await Promise.all([import('@certledger/gateway'), import('@certledger/node')]);
       const config = loadNodeConfig(options.config);
+      const issuing = options.issuing ? (await import('../issuing-config.js')).loadIssuingOptions(options.issuing) : undefined;
       const log = createLogger(config.name, config.logLevel);
       const running = await startNode(config, { logger: log });
       let gateway: Awaited<ReturnType<typeof createGateway>> | undefined;
       if (config.api) {
         const { host, port } = config.api;
         try {
-          gateway = await createGateway(running, { logger: log.child({ component: 'gateway' }), bodyLimitBytes: bodyLimitFor(running) });
+          gateway = await createGateway(running, { logger: log.child({ component: 'gateway' }), bodyLimitBytes: bodyLimitFor(running), ...(issuing ? { issuing } : {}) });
           // fastify logs "Server listening at <address>" for each address it binds.
           await gateway.listen({ host, port });
         } catch (error) {
