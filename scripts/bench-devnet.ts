@@ -7,18 +7,28 @@
  * Phase 1 offers anchors as fast as the validators take them and reports committed txs/s and
  * commit latency. Phase 2 offers half that rate for a fixed time and reports the latency there.
  * Ceiling: native Ed25519 verifies/s on one core × cores ÷ validators, since every validator
- * verifies every transaction once.
+ * verifies every transaction once; measured before and after the load, and averaged, because
+ * other work on the machine moves it.
+ *
+ * Where Linux's /proc is there, phase 1 also reports the CPU time the validators and this load
+ * client spent per committed transaction, in verifies: a figure other work on the machine
+ * barely moves, and the share of the ceiling that CPU cost allows.
  */
-import { availableParallelism } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sha256, taggedHash } from '@certledger/codec';
 import { keyPairFromSeed } from '@certledger/crypto';
 import { signNative, verifyNative } from '@certledger/crypto/native';
-import { testAnchorTx } from '@certledger/ledger/testing';
+import { makeTx, testSigner } from '@certledger/ledger/testing';
 import { DevnetProcesses, until } from '../test/support/devnet-processes.js';
 
 const SENDERS = 40;
 const MAX_IN_FLIGHT = 256;
+/** A submission shed for load (429, 503) or left unanswered is offered again, to the next validator, after this long. */
+const RETRY_AFTER_MS = 250;
+const MAX_ATTEMPTS = 20;
 
 const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { txs: { type: 'string', default: '6000' }, seconds: { type: 'string', default: '10' } } });
 const totalTxs = Number(values.txs);
@@ -26,16 +36,44 @@ const halfLoadSeconds = Number(values.seconds);
 if (!Number.isInteger(totalTxs) || totalTxs < 100) throw new Error(`--txs must be an integer of at least 100, got ${values.txs}`);
 if (!Number.isInteger(halfLoadSeconds) || halfLoadSeconds < 2) throw new Error(`--seconds must be an integer of at least 2, got ${values.seconds}`);
 
-function measureVerifiesPerSecond(): number {
+/** Verifies per second of wall time on one core, and the CPU time one verify takes. */
+function measureVerify(): { perSecond: number; cpuMicros: number } {
   const pair = keyPairFromSeed(new Uint8Array(32).fill(3));
   const messages = Array.from({ length: 512 }, (_, i) => taggedHash('tx-signing', Uint8Array.of(i >> 8, i & 255)));
   const signatures = messages.map((m) => signNative(m, pair.secretKey));
   let count = 0;
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   while (performance.now() - started < 2000) {
     for (let i = 0; i < messages.length; i++) if (verifyNative(signatures[i]!, messages[i]!, pair.publicKey)) count++;
   }
-  return count / ((performance.now() - started) / 1000);
+  const cpu = process.cpuUsage(cpuBefore);
+  return { perSecond: count / ((performance.now() - started) / 1000), cpuMicros: (cpu.user + cpu.system) / count };
+}
+
+const CLOCK_TICKS_PER_SECOND = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** CPU time (µs) used so far by the processes whose command line names `dir`: the devnet's validators. */
+function devnetCpuMicros(dir: string): number | undefined {
+  if (!existsSync('/proc/self/stat')) return undefined;
+  let total = 0;
+  for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes(dir)) continue;
+      // Fields after the command name, which sits in parentheses: utime and stime are 14th and 15th.
+      const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+      total += ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      // The process ended while being read.
+    }
+  }
+  return total;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -43,7 +81,7 @@ function percentile(sorted: readonly number[], p: number): number {
 }
 
 class Load {
-  readonly #seqs = new Map<string, number>();
+  readonly #senders = Array.from({ length: SENDERS }, (_, i) => ({ issuerId: `dept-${i}`, signer: testSigner(`issuer-dept-${i}`), seq: 0 }));
   #next = 0;
 
   constructor(private readonly chainId: string) {}
@@ -51,10 +89,9 @@ class Load {
   /** Pre-signed anchors spread over the senders, so no sender's sequence queue limits the rate. */
   make(count: number): Uint8Array[] {
     return Array.from({ length: count }, () => {
-      const sender = `dept-${this.#next % SENDERS}`;
-      const seq = this.#seqs.get(sender) ?? 0;
-      this.#seqs.set(sender, seq + 1);
-      return testAnchorTx(this.chainId, seq, sha256(new TextEncoder().encode(`bench ${this.#next++}`)), sender, 'bench-licence');
+      const sender = this.#senders[this.#next % SENDERS]!;
+      const root = sha256(new TextEncoder().encode(`bench ${this.#next++}`));
+      return makeTx(this.chainId, sender.signer, sender.seq++, { kind: 'anchor', issuerId: sender.issuerId, typeId: 'bench-licence', typeVersion: 1, root, leafCount: 1 });
     });
   }
 }
@@ -69,15 +106,23 @@ class CommitWatcher {
 
   async run(): Promise<void> {
     while (!this.#stopped) {
-      const height = await this.devnet.height(0);
-      for (let h = this.#height + 1; h <= height; h++) {
-        const block = await this.devnet.block(0, h);
-        if (!block) break;
-        const now = performance.now();
-        for (const id of block.txs) if (!this.committedAt.has(id)) this.committedAt.set(id, now);
-        this.#height = h;
+      try {
+        await this.#follow();
+      } catch {
+        // A request the loaded validator did not answer in time: ask again on the next round.
       }
       await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  async #follow(): Promise<void> {
+    const height = await this.devnet.height(0);
+    for (let h = this.#height + 1; h <= height; h++) {
+      const block = await this.devnet.block(0, h);
+      if (!block) return;
+      const now = performance.now();
+      for (const id of block.txs) if (!this.committedAt.has(id)) this.committedAt.set(id, now);
+      this.#height = h;
     }
   }
 
@@ -86,13 +131,45 @@ class CommitWatcher {
   }
 }
 
+/** Submissions offered again after shedding, and why the ones given up on were refused. */
+interface Tally {
+  retried: number;
+  readonly refusals: Map<string, number>;
+}
+
+/**
+ * Submits one transaction like a client that must not leave a gap in its sender's sequence:
+ * a submission shed for load (429, 503) or left unanswered is offered again to the next
+ * validator (safe: a transaction already taken is answered with its id). Answers the id, or
+ * undefined when the transaction was refused for good.
+ */
+async function submitOne(devnet: DevnetProcesses, index: number, tx: Uint8Array, tally: Tally): Promise<string | undefined> {
+  let reason = '';
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    if (attempt > 0) {
+      tally.retried++;
+      await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
+    }
+    try {
+      const { status, body } = await devnet.submit((index + attempt) % devnet.size, tx, 0);
+      if (status === 201 || status === 202) return body.id;
+      reason = `${status} ${body.error?.code ?? ''}`.trim();
+      if (status !== 429 && status !== 503) break;
+    } catch {
+      reason = 'no answer';
+    }
+  }
+  tally.refusals.set(reason, (tally.refusals.get(reason) ?? 0) + 1);
+  return undefined;
+}
+
 /**
  * Offers transactions (at most MAX_IN_FLIGHT submissions open at once, at `ratePerSecond` if
  * given) without waiting on each; latency is from submission to the watcher seeing the commit.
  */
 async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: readonly Uint8Array[], ratePerSecond: number | undefined) {
   const submittedAt = new Map<string, number>();
-  let refused = 0;
+  const tally: Tally = { retried: 0, refusals: new Map() };
   let inFlight = 0;
   const started = performance.now();
   for (let index = 0; index < txs.length; index++) {
@@ -101,10 +178,8 @@ async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: reado
     }
     inFlight++;
     const sent = performance.now();
-    void devnet
-      .submit(index % devnet.size, txs[index]!, 0)
-      .then(({ status, body }) => (status === 201 || status === 202 ? submittedAt.set(body.id!, sent) : refused++))
-      .catch(() => refused++)
+    void submitOne(devnet, index, txs[index]!, tally)
+      .then((id) => id !== undefined && submittedAt.set(id, sent))
       .finally(() => inFlight--);
   }
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 5));
@@ -113,16 +188,16 @@ async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: reado
   const committed = [...submittedAt].filter(([id]) => watcher.committedAt.has(id));
   const lastCommit = Math.max(...committed.map(([id]) => watcher.committedAt.get(id)!));
   const latencies = committed.map(([id, sent]) => watcher.committedAt.get(id)! - sent).sort((a, b) => a - b);
-  return { latencies, refused, lost: submittedAt.size - committed.length, seconds: (lastCommit - started) / 1000 };
+  const refused = [...tally.refusals].map(([reason, count]) => `${count} ${reason}`).join(', ') || 'none';
+  return { latencies, refused, retried: tally.retried, lost: submittedAt.size - committed.length, seconds: (lastCommit - started) / 1000 };
 }
 
 async function main(): Promise<void> {
   const cores = availableParallelism();
-  console.log(`measuring native Ed25519 verify on one core...`);
-  const verifiesPerSecond = measureVerifiesPerSecond();
   const validators = 4;
-  const ceiling = (verifiesPerSecond * cores) / validators;
-  console.log(`verify: ${verifiesPerSecond.toFixed(0)}/s per core, ${cores} cores, ${validators} validators -> ceiling ${ceiling.toFixed(0)} tx/s`);
+  console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores; measuring native Ed25519 verify on one core...`);
+  const verifyBefore = measureVerify();
+  console.log(`verify: ${verifyBefore.perSecond.toFixed(0)}/s per core before the load (measured again after it)`);
 
   const devnet = new DevnetProcesses({ basePort: 36000, extraIssuers: SENDERS, logLevel: 'info', timings: { blockIntervalMs: 50, timeoutProposeMs: 1000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 } });
   try {
@@ -133,18 +208,33 @@ async function main(): Promise<void> {
     const watcher = new CommitWatcher(devnet);
     const watching = watcher.run();
     const burst = load.make(totalTxs);
+    const nodesCpuBefore = devnetCpuMicros(devnet.dir);
+    const clientCpuBefore = process.cpuUsage();
     const full = await offer(devnet, watcher, burst, undefined);
+    const clientCpu = process.cpuUsage(clientCpuBefore);
+    const nodesCpuAfter = devnetCpuMicros(devnet.dir);
+    const verifyAfter = measureVerify();
+    const verify = { perSecond: (verifyBefore.perSecond + verifyAfter.perSecond) / 2, cpuMicros: (verifyBefore.cpuMicros + verifyAfter.cpuMicros) / 2 };
+    const ceiling = (verify.perSecond * cores) / validators;
     const throughput = full.latencies.length / full.seconds;
-    console.log(`\nfull load: ${full.latencies.length} committed of ${totalTxs} in ${full.seconds.toFixed(1)} s (${full.refused} refused, ${full.lost} not committed)`);
+    console.log(`verify: ${verifyAfter.perSecond.toFixed(0)}/s per core after; mean ${verify.perSecond.toFixed(0)}/s × ${cores} cores ÷ ${validators} validators -> ceiling ${ceiling.toFixed(0)} tx/s`);
+    console.log(`\nfull load: ${full.latencies.length} committed of ${totalTxs} in ${full.seconds.toFixed(1)} s (refused: ${full.refused}; ${full.retried} submissions retried; ${full.lost} accepted but not committed)`);
     console.log(`  committed throughput ${throughput.toFixed(0)} tx/s = ${((throughput / ceiling) * 100).toFixed(1)}% of the verification ceiling (target >= 60%)`);
     console.log(`  commit latency p50 ${percentile(full.latencies, 50).toFixed(0)} ms, p99 ${percentile(full.latencies, 99).toFixed(0)} ms`);
+    if (nodesCpuBefore !== undefined && nodesCpuAfter !== undefined) {
+      const perTx = (micros: number) => micros / full.latencies.length;
+      const nodes = perTx(nodesCpuAfter - nodesCpuBefore);
+      const client = perTx(clientCpu.user + clientCpu.system);
+      console.log(`  CPU per committed tx: ${(nodes / validators).toFixed(0)} µs per validator (${(nodes / validators / verify.cpuMicros).toFixed(1)} verifies of ${verify.cpuMicros.toFixed(0)} µs), load client ${client.toFixed(0)} µs`);
+      console.log(`  that CPU cost allows at most ${((validators * verify.cpuMicros * 100) / (nodes + client)).toFixed(1)}% of the ceiling with every core on it`);
+    }
 
     const halfRate = Math.max(1, Math.floor(throughput / 2));
     const steady = load.make(halfRate * halfLoadSeconds);
     const half = await offer(devnet, watcher, steady, halfRate);
     watcher.stop();
     await watching;
-    console.log(`\nhalf load: ${halfRate} tx/s offered for ${halfLoadSeconds} s, ${half.latencies.length} committed (${half.refused} refused, ${half.lost} not committed)`);
+    console.log(`\nhalf load: ${halfRate} tx/s offered for ${halfLoadSeconds} s, ${half.latencies.length} committed (refused: ${half.refused}; ${half.retried} submissions retried; ${half.lost} accepted but not committed)`);
     console.log(`  commit latency p50 ${percentile(half.latencies, 50).toFixed(0)} ms, p99 ${percentile(half.latencies, 99).toFixed(0)} ms (target p99 <= 1000 ms)`);
   } finally {
     await devnet.shutdown();

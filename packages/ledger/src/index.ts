@@ -17,9 +17,9 @@ export {
 } from './tx-codec.js';
 export { stateRoot, validatorSetHash, issuerToValue, certTypeToValue, validatorToValue } from './state-root.js';
 export { EMPTY_LOG, appendToLog, logRoot, type CompactLogState } from './logs.js';
-export { applyTransaction, type TxContext } from './transition.js';
+export { applyTransaction, type TxContext, type TxInput } from './transition.js';
 export { BLOCK_FORMAT_VERSION, encodeHeader, decodeHeader, blockHash, txRoot, assembleBlock, decodeBlock, type Block, type BlockHeader } from './block.js';
-export { applyBlock, buildBlock, type BuiltBlock, type BuildOptions } from './chain.js';
+export { applyBlock, buildBlock, executeBlock, type BuiltBlock, type BuildOptions, type DecodedTxLookup, type ExecutedBlock } from './chain.js';
 export { DEFAULT_PARAMS, parseGenesis, genesisToJson, genesisHash, genesisState, type Genesis } from './genesis.js';
 export { MAX_VALIDATORS, MAX_TOTAL_POWER } from './validators.js';
 export { encodeStateCore, decodeStateCore, anchorToValue, anchorFromValue, revocationToValue, revocationFromValue } from './state-codec.js';

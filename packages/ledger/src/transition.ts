@@ -43,9 +43,23 @@ export function applyTransactionUnchecked(state: State, tx: Transaction, ctx: Tx
   return { ...next, nonces: next.nonces.set(senderHex, expectedSeq + 1) };
 }
 
-/** Decodes and applies transaction bytes; the state is untouched when the answer is an error. */
-export function applyTransaction(state: State, bytes: Uint8Array, ctx: TxContext): Result<{ state: State; tx: Transaction }> {
-  const decoded = decodeTransaction(bytes, state.params.maxTxBytes);
+/**
+ * Transaction bytes as received, or the transaction `decodeTransaction` made of them earlier: a
+ * node decodes each transaction once, on arrival, and hands the result on to its block.
+ */
+export type TxInput = Uint8Array | Transaction;
+
+/** Decodes under this state's size limit; an earlier decoding is held to the same limit. */
+function decodeInput(state: State, input: TxInput): Result<Transaction> {
+  const maxBytes = state.params.maxTxBytes;
+  if (input instanceof Uint8Array) return decodeTransaction(input, maxBytes);
+  if (input.bytes.length > maxBytes) return fail('TX_TOO_LARGE', `the transaction is ${input.bytes.length} bytes; the limit is ${maxBytes}`);
+  return ok(input);
+}
+
+/** Applies one transaction; the state is untouched when the answer is an error. */
+export function applyTransaction(state: State, input: TxInput, ctx: TxContext): Result<{ state: State; tx: Transaction }> {
+  const decoded = decodeInput(state, input);
   if (!decoded.ok) return decoded;
   try {
     return ok({ state: applyTransactionUnchecked(state, decoded.value, ctx), tx: decoded.value });

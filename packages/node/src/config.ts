@@ -15,7 +15,7 @@ export interface NodeConfig {
   };
   /** The HTTP API (gateway); null for none. */
   readonly api: { readonly host: string; readonly port: number } | null;
-  readonly consensus: ConsensusTimings;
+  readonly consensus: ConsensusSettings;
   readonly mempool: { readonly maxTxs: number; readonly maxBytes: number };
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error';
 }
@@ -31,6 +31,17 @@ export interface ConsensusTimings {
 }
 
 export const DEFAULT_TIMINGS: ConsensusTimings = { blockIntervalMs: 500, timeoutProposeMs: 1500, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 };
+
+export interface ConsensusSettings extends ConsensusTimings {
+  /**
+   * Transactions in one proposal of this node, at most (the chain's maxBlockTxs still bounds
+   * it). A backlog is taken in several blocks: every validator must build or check a proposal
+   * within the propose timeout, and a block too big for that costs a round, which is slower.
+   */
+  readonly maxProposalTxs: number;
+}
+
+export const DEFAULT_MAX_PROPOSAL_TXS = 1000;
 
 /** Builds the timings by reading each one, so every reader checks the same fields. */
 export function timingsFrom(read: (key: keyof ConsensusTimings) => number): ConsensusTimings {
@@ -101,7 +112,7 @@ export function parseNodeConfig(json: unknown, file: string): NodeConfig {
     dataDir: resolve(base, field(file, json, 'dataDir', isString, 'a path')),
     p2p: { listen: field(file, p2p, 'listen', isStringList, 'a list of multiaddresses'), peers },
     api: api && { host: field(file, api, 'host', isString, 'a host name or address', '127.0.0.1'), port: field(file, api, 'port', isPort, 'a port number') },
-    consensus: timingsFrom(timing),
+    consensus: { ...timingsFrom(timing), maxProposalTxs: field(file, consensus, 'maxProposalTxs', isCount, 'a positive integer', DEFAULT_MAX_PROPOSAL_TXS) },
     mempool: { maxTxs: field(file, mempool, 'maxTxs', isCount, 'a positive integer', 50_000), maxBytes: field(file, mempool, 'maxBytes', isCount, 'a positive integer', 256 << 20) },
     logLevel: logLevel as NodeConfig['logLevel'],
   };

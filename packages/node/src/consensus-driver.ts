@@ -1,8 +1,8 @@
 import { bytesEqual, toHex } from '@certledger/codec';
 import { ConsensusEngine, ValidatorSet, encodeMessage, verifyCommit, type EngineInput, type EngineOutput } from '@certledger/consensus';
-import { decodeBlock, type Block, type State } from '@certledger/ledger';
+import { decodeBlock, type State } from '@certledger/ledger';
 import type { LedgerStore } from '@certledger/store';
-import type { LedgerApp } from './ledger-app.js';
+import type { CommittedBlock, LedgerApp } from './ledger-app.js';
 import type { Logger } from './logger.js';
 
 /** Inputs waiting beyond this are dropped: consensus recovers lost messages by re-broadcast. */
@@ -18,7 +18,7 @@ export interface ConsensusNetwork {
 }
 
 export interface DriverEvents {
-  committed(block: Block, round: number): void;
+  committed(committed: CommittedBlock, round: number): void;
   evidence(bytes: Uint8Array): void;
   rejected(from: string, code: string, reason: string): void;
 }
@@ -170,7 +170,8 @@ export class ConsensusDriver {
         events.evidence(output.bytes);
         return;
       case 'peer-behind':
-        await this.#sendDecision(output.peer, output.height);
+        // Reading a past block from disk must not hold up this height's consensus steps.
+        this.#sendDecision(output.peer, output.height).catch((error: unknown) => this.#options.log.debug({ err: error, peer: output.peer.slice(0, 16) }, 'could not send a past decision'));
         return;
       case 'peer-ahead':
         network.syncFrom(output.peer);
@@ -202,9 +203,9 @@ export class ConsensusDriver {
     const certificate = verifyCommit(commit, { chainId: state.chainId, validators: validatorSetOf(state), height: block.header.height, blockHash: block.hash });
     const committed = await app.commit(bytes, commit);
     this.#options.events.committed(committed, certificate.round);
-    this.#options.log.debug({ height: committed.header.height, hash: toHex(committed.hash).slice(0, 16) }, 'applied a synced block');
+    this.#options.log.debug({ height: block.header.height, hash: toHex(block.hash).slice(0, 16) }, 'applied a synced block');
     const status = this.engine.status;
-    if (status.height <= committed.header.height) await this.#startNextHeight();
+    if (status.height <= block.header.height) await this.#startNextHeight();
     return true;
   }
 }

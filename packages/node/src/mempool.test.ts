@@ -31,6 +31,20 @@ describe('Mempool', () => {
     expect(pool.bytes).toBe(0);
   });
 
+  it('finds the decoding of a waiting transaction by its exact bytes, and drops it by them', () => {
+    const pool = new Mempool();
+    const tx = anchor();
+    const added = pool.add(tx, net.state);
+    expect(pool.decoded(Uint8Array.from(tx))).toBe(added.ok && added.tx);
+    expect(pool.candidates(net.state)).toEqual([added.ok && added.tx]);
+    const altered = Uint8Array.from(tx);
+    altered[altered.length - 1] = (altered[altered.length - 1] as number) ^ 1;
+    expect(pool.decoded(altered)).toBeUndefined();
+    pool.removeBytes(Uint8Array.from(tx));
+    expect(pool.size).toBe(0);
+    expect(pool.decoded(tx)).toBeUndefined();
+  });
+
   it('refuses duplicates, replays, forgeries, far-future sequences and a full pool, with reasons', () => {
     const pool = new Mempool({ maxTxs: 3, maxSeqAhead: 4 });
     const tx = anchor();

@@ -18,7 +18,16 @@ export type AddResult = { readonly ok: true; readonly id: string; readonly tx: T
 
 interface Entry {
   readonly tx: Transaction;
+  readonly id: string;
+  readonly sender: string;
+  /** The transaction's bytes as a string: the key its decoding is found under. */
+  readonly key: string;
   readonly arrival: number;
+}
+
+/** A map key made of exactly these bytes (one character per byte), so equal bytes find each other. */
+function bytesKey(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1');
 }
 
 /**
@@ -30,6 +39,7 @@ interface Entry {
 export class Mempool {
   readonly #limits: MempoolLimits;
   readonly #byId = new Map<string, Entry>();
+  readonly #byBytes = new Map<string, Entry>();
   readonly #bySender = new Map<string, Map<number, Entry>>();
   #bytes = 0;
   #arrivals = 0;
@@ -64,7 +74,7 @@ export class Mempool {
     const queue = this.#bySender.get(sender);
     if (queue?.has(tx.body.seq)) return { ok: false, error: { code: 'BAD_SEQUENCE', message: `another transaction with sequence ${tx.body.seq} from this sender is already waiting` } };
     if (tx.body.seq === next) {
-      const checked = applyTransaction(state, bytes, { height: state.height + 1, time: state.lastBlockTime + 1 });
+      const checked = applyTransaction(state, tx, { height: state.height + 1, time: state.lastBlockTime + 1 });
       if (!checked.ok) return checked;
     } else if (tx.body.seq < next) {
       return { ok: false, error: { code: 'BAD_SEQUENCE', message: `sequence ${tx.body.seq} was already used (replay); next is ${next}` } };
@@ -73,29 +83,35 @@ export class Mempool {
     } else if (tx.body.chainId !== state.chainId || !verifyRemembered(tx.signature, txSigningDigest(tx.bodyBytes), tx.body.sender)) {
       return { ok: false, error: { code: 'BAD_SIGNATURE', message: 'the transaction is not validly signed for this chain by its sender' } };
     }
-    const entry = { tx, arrival: this.#arrivals++ };
+    const entry = { tx, id, sender, key: bytesKey(tx.bytes), arrival: this.#arrivals++ };
     this.#byId.set(id, entry);
+    this.#byBytes.set(entry.key, entry);
     if (queue) queue.set(tx.body.seq, entry);
     else this.#bySender.set(sender, new Map([[tx.body.seq, entry]]));
     this.#bytes += bytes.length;
     return { ok: true, id, tx };
   }
 
+  /** The waiting transaction with exactly these bytes, as decoded on arrival. */
+  decoded(bytes: Uint8Array): Transaction | undefined {
+    return this.#byBytes.get(bytesKey(bytes))?.tx;
+  }
+
   /** Proposal order: senders by their oldest waiting transaction, each sender's run without gaps. */
-  candidates(state: State, limit = Number.POSITIVE_INFINITY): Uint8Array[] {
-    const runs: { arrival: number; txs: Uint8Array[] }[] = [];
+  candidates(state: State, limit = Number.POSITIVE_INFINITY): Transaction[] {
+    const runs: { arrival: number; txs: Transaction[] }[] = [];
     for (const [sender, queue] of this.#bySender) {
-      const txs: Uint8Array[] = [];
+      const txs: Transaction[] = [];
       let arrival = Number.POSITIVE_INFINITY;
       for (let seq = state.nonces.get(sender) ?? 0; queue.has(seq); seq++) {
         const entry = queue.get(seq) as Entry;
         arrival = Math.min(arrival, entry.arrival);
-        txs.push(entry.tx.bytes);
+        txs.push(entry.tx);
       }
       if (txs.length > 0) runs.push({ arrival, txs });
     }
     runs.sort((a, b) => a.arrival - b.arrival);
-    const out: Uint8Array[] = [];
+    const out: Transaction[] = [];
     for (const run of runs) {
       for (const tx of run.txs) {
         if (out.length >= limit) return out;
@@ -107,26 +123,29 @@ export class Mempool {
 
   remove(idHex: string): void {
     const entry = this.#byId.get(idHex);
-    if (!entry) return;
-    this.#byId.delete(idHex);
-    this.#bytes -= entry.tx.bytes.length;
-    const sender = toHex(entry.tx.body.sender);
-    const queue = this.#bySender.get(sender);
-    queue?.delete(entry.tx.body.seq);
-    if (queue?.size === 0) this.#bySender.delete(sender);
+    if (entry) this.#delete(entry);
   }
 
   /** Drops a transaction given by its bytes, e.g. one the block builder found invalid. */
   removeBytes(bytes: Uint8Array): void {
-    const decoded = decodeTransaction(bytes, Number.MAX_SAFE_INTEGER);
-    if (decoded.ok) this.remove(toHex(decoded.value.id));
+    const entry = this.#byBytes.get(bytesKey(bytes));
+    if (entry) this.#delete(entry);
   }
 
   /** After a block: drop what it included and anything its sequence numbers made stale. */
   afterCommit(state: State): void {
     for (const [sender, queue] of this.#bySender) {
       const next = state.nonces.get(sender) ?? 0;
-      for (const [seq, entry] of queue) if (seq < next) this.remove(toHex(entry.tx.id));
+      for (const [seq, entry] of queue) if (seq < next) this.#delete(entry);
     }
+  }
+
+  #delete(entry: Entry): void {
+    this.#byId.delete(entry.id);
+    this.#byBytes.delete(entry.key);
+    this.#bytes -= entry.tx.bytes.length;
+    const queue = this.#bySender.get(entry.sender);
+    queue?.delete(entry.tx.body.seq);
+    if (queue?.size === 0) this.#bySender.delete(entry.sender);
   }
 }

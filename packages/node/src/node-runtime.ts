@@ -1,11 +1,11 @@
 import { toHex } from '@certledger/codec';
-import { decodeTransaction, type Block, type State } from '@certledger/ledger';
+import type { State } from '@certledger/ledger';
 import type { PeerNode } from '@certledger/p2p';
 import type { LedgerStore } from '@certledger/store';
 import type { Registry } from 'prom-client';
 import type { NodeConfig } from './config.js';
 import type { ConsensusDriver, DriverEvents } from './consensus-driver.js';
-import type { LedgerApp } from './ledger-app.js';
+import type { CommittedBlock, LedgerApp } from './ledger-app.js';
 import type { Logger } from './logger.js';
 import type { Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
@@ -98,6 +98,7 @@ export class NodeRuntime implements NodeHandle {
 
   submitTransaction(bytes: Uint8Array): SubmitResult {
     const result = this.#accept(bytes);
+    this.#updateMempoolMetrics();
     if (result.ok) {
       this.#gossip.add(bytes);
       if (this.#submittedAt.size >= MAX_TRACKED_SUBMISSIONS) this.#submittedAt.clear();
@@ -123,13 +124,17 @@ export class NodeRuntime implements NodeHandle {
         this.#parts.log.debug({ peer: toHex(from).slice(0, 16), code: result.error.code }, 'refused a gossiped transaction');
       }
     }
+    this.#updateMempoolMetrics();
   }
 
   #accept(bytes: Uint8Array): SubmitResult {
     const added = this.#parts.mempool.add(bytes, this.state);
+    return added.ok ? { ok: true, id: added.id } : added;
+  }
+
+  #updateMempoolMetrics(): void {
     this.#parts.metrics.mempoolSize.set(this.#parts.mempool.size);
     this.#parts.metrics.mempoolBytes.set(this.#parts.mempool.bytes);
-    return added.ok ? { ok: true, id: added.id } : added;
   }
 
   async waitForCommit(txId: string, timeoutMs: number): Promise<{ readonly height: number } | undefined> {
@@ -151,7 +156,7 @@ export class NodeRuntime implements NodeHandle {
 
   driverEvents(): DriverEvents {
     return {
-      committed: (block, round) => this.#onCommitted(block, round),
+      committed: (committed, round) => this.#onCommitted(committed, round),
       evidence: (bytes) => this.#parts.log.warn({ evidence: toHex(bytes).slice(0, 64), bytes: bytes.length }, 'a validator signed conflicting messages; evidence stored'),
       rejected: (from, code, reason) => {
         this.#parts.metrics.peerErrors.inc({ kind: code });
@@ -160,20 +165,17 @@ export class NodeRuntime implements NodeHandle {
     };
   }
 
-  #onCommitted(block: Block, round: number): void {
-    const { metrics, log, mempool } = this.#parts;
+  #onCommitted({ block, txs }: CommittedBlock, round: number): void {
+    const { metrics, log } = this.#parts;
     const now = Date.now();
     const height = block.header.height;
     metrics.height.set(height);
     metrics.committedTxs.inc(block.txs.length);
-    metrics.mempoolSize.set(mempool.size);
-    metrics.mempoolBytes.set(mempool.bytes);
+    this.#updateMempoolMetrics();
     if (this.#lastCommitAt > 0) metrics.blockInterval.observe((now - this.#lastCommitAt) / 1000);
     this.#lastCommitAt = now;
-    for (const bytes of block.txs) {
-      const decoded = decodeTransaction(bytes, Number.MAX_SAFE_INTEGER);
-      if (!decoded.ok) continue;
-      const id = toHex(decoded.value.id);
+    for (const tx of txs) {
+      const id = toHex(tx.id);
       const submitted = this.#submittedAt.get(id);
       if (submitted !== undefined) {
         metrics.commitLatency.observe((now - submitted) / 1000);

@@ -3,7 +3,7 @@ import { toHex } from '@certledger/codec';
 import { ConsensusEngine, decodeLockRecord, decodeSignRecord } from '@certledger/consensus';
 import { signerFromSeed } from '@certledger/crypto';
 import { readKeyFile } from '@certledger/crypto/keyfile';
-import { decodeBlock, parseGenesis, type Genesis } from '@certledger/ledger';
+import { parseGenesis, type Genesis } from '@certledger/ledger';
 import { createPeerNode, type P2pLogEvent } from '@certledger/p2p';
 import { LedgerStore } from '@certledger/store';
 import { BlockSync, answerSyncRequest } from './block-sync.js';
@@ -58,16 +58,13 @@ export async function startNode(config: NodeConfig, options: { logger?: Logger }
     const [signBytes, lockBytes] = await Promise.all([store.readSignRecord(), store.readLockRecord()]);
     const maxBlockBytes = state.params.maxBlockBytes;
     const mempool = new Mempool({ maxTxs: config.mempool.maxTxs, maxBytes: config.mempool.maxBytes });
-    const app = new LedgerApp(state, store, mempool);
+    const app = new LedgerApp(state, store, mempool, config.consensus.maxProposalTxs);
     const metrics = createNodeMetrics();
     const isValidator = config.mode === 'validator';
     const engine = new ConsensusEngine({
       chainId: state.chainId,
       signer: isValidator ? signerFromSeed(key.secretKey) : null,
-      hashBlock: (bytes) => {
-        const decoded = decodeBlock(bytes, maxBlockBytes);
-        return decoded.ok ? decoded.value.hash : null;
-      },
+      hashBlock: (bytes) => app.blockHash(bytes),
       maxBlockBytes,
       timeouts: {
         proposeMs: config.consensus.timeoutProposeMs,

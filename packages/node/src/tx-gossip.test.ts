@@ -1,15 +1,21 @@
 import { encode } from '@certledger/codec';
-import { describe, expect, it } from 'vitest';
-import { TxGossip, decodeTxBatch } from './tx-gossip.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { GOSSIP_DELAY_MS, TxGossip, decodeTxBatch } from './tx-gossip.js';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('transaction gossip', () => {
-  it('batches what arrives together and sends a full batch at once', async () => {
+  it('batches what arrives together and sends a full batch at once', () => {
+    vi.useFakeTimers();
     const sent: Uint8Array[][] = [];
     const gossip = new TxGossip((payload) => sent.push(decodeTxBatch(payload, 100)), 64);
     gossip.add(Uint8Array.of(1));
     gossip.add(Uint8Array.of(2));
+    vi.advanceTimersByTime(GOSSIP_DELAY_MS - 1);
     expect(sent).toEqual([]);
-    await new Promise((r) => setTimeout(r, 20));
+    vi.advanceTimersByTime(1);
     expect(sent).toEqual([[Uint8Array.of(1), Uint8Array.of(2)]]);
     gossip.add(new Uint8Array(30));
     gossip.add(new Uint8Array(30));

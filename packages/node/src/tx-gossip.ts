@@ -2,8 +2,12 @@ import { CodecError, decode, encode, readArray, readBytes } from '@certledger/co
 
 /** Transactions in one gossip message at most. */
 export const MAX_TXS_PER_GOSSIP = 2000;
-/** How long an accepted transaction may wait for others to share its message. */
-const GOSSIP_DELAY_MS = 5;
+/**
+ * How long an accepted transaction may wait for others to share its message. Every message
+ * costs each peer a noise frame, a yamux frame and a socket write and read, which under load
+ * cost more than the transactions in it; a block takes longer than this to come anyway.
+ */
+export const GOSSIP_DELAY_MS = 25;
 
 /**
  * Sends the transactions this node accepted to its peers in batches: under load one frame

@@ -76,6 +76,20 @@ describe('LedgerStore', () => {
     await expect(LedgerStore.open(dir, other.genesis)).rejects.toThrow(/another chain/);
   });
 
+  it('indexes from the decoded transactions it is given, and refuses ones of another block', async () => {
+    const store = await LedgerStore.open(dir, net.genesis);
+    const state = await store.loadState(net.genesis);
+    const built = buildBlock(state, [anchorTx(0)], { time: state.lastBlockTime + 1000, proposer: net.validators[0]!.publicKey });
+    const otherTx = makeTx(chainId, transport, 0, { kind: 'anchor', issuerId: 'transport', typeId: 'driving-licence', typeVersion: 1, root: sha256(encode(['other'])), leafCount: 1 });
+    const other = buildBlock(state, [otherTx], { time: state.lastBlockTime + 1000, proposer: net.validators[0]!.publicKey });
+    await expect(store.commitBlock(built.block, encode(1), built.state, other.txs)).rejects.toThrow(/not those of block 1/);
+    await expect(store.commitBlock(built.block, encode(1), built.state, [])).rejects.toThrow(StoreError);
+    await store.commitBlock(built.block, encode(1), built.state, built.txs);
+    expect((await store.getTx(toHex(built.txs[0]!.id)))?.height).toBe(1);
+    expect(await store.getTx(toHex(other.txs[0]!.id))).toBeUndefined();
+    await store.close();
+  });
+
   it('keeps the sign record across reopening', async () => {
     let store = await LedgerStore.open(dir, net.genesis);
     expect(await store.readSignRecord()).toBeUndefined();
