@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import type { ConsensusTimings } from '@certledger/node';
 import { writeTestNetwork, type ExtraPeer, type TestNetworkFiles } from '@certledger/node/testing';
 
@@ -12,7 +12,7 @@ export interface NodeStatusJson {
   readonly height: number;
   readonly lastBlockHash: string;
   readonly syncing: boolean;
-  readonly consensus: { readonly height: number; readonly round: number };
+  readonly consensus: { readonly height: number; readonly round: number; readonly step: string };
   readonly peers: readonly { readonly connected: boolean }[];
 }
 
@@ -38,6 +38,7 @@ export class DevnetProcesses {
   readonly dir: string;
   readonly network: TestNetworkFiles;
   readonly #children = new Map<number, ChildProcess>();
+  readonly #paused = new Set<number>();
   readonly #agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   constructor(options: { validators?: number; basePort: number; extraPeers?: readonly ExtraPeer[]; extraIssuers?: number; timings?: ConsensusTimings; logLevel?: 'debug' | 'info' | 'warn' | 'error' }) {
@@ -57,15 +58,27 @@ export class DevnetProcesses {
     return `http://127.0.0.1:${this.network.apiPorts[i]}`;
   }
 
+  logFile(i: number): string {
+    return join(this.dir, `validator-${i}.log`);
+  }
+
+  /** Where validator `i` keeps its LevelDB store (the "data" of its node.json). */
+  dataDir(i: number): string {
+    return join(dirname(this.network.configFiles[i]!), 'data');
+  }
+
   start(i: number): void {
     if (this.#children.has(i)) throw new Error(`validator ${i} is already running`);
-    const log = createWriteStream(join(this.dir, `validator-${i}.log`), { flags: 'a' });
+    const log = createWriteStream(this.logFile(i), { flags: 'a' });
     // CERTLEDGER_NODE_ARGS passes flags to each node's Node.js, e.g. --cpu-prof for profiling a benchmark.
     const nodeArgs = (process.env.CERTLEDGER_NODE_ARGS ?? '').split(' ').filter(Boolean);
     const child = spawn(process.execPath, [...nodeArgs, CLI, 'node', 'start', '--config', this.network.configFiles[i]!], { stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    child.once('exit', () => this.#children.delete(i));
+    child.once('exit', () => {
+      this.#children.delete(i);
+      this.#paused.delete(i);
+    });
     this.#children.set(i, child);
   }
 
@@ -80,6 +93,20 @@ export class DevnetProcesses {
   /** SIGKILL: no shutdown code runs, as in a power cut. */
   async kill(i: number): Promise<void> {
     await this.#signal(i, 'SIGKILL');
+  }
+
+  /** SIGSTOP: the process freezes with its sockets open, as a node cut off from the network. */
+  pause(i: number): void {
+    const child = this.#children.get(i);
+    if (!child) throw new Error(`validator ${i} is not running`);
+    child.kill('SIGSTOP');
+    this.#paused.add(i);
+  }
+
+  /** SIGCONT: a paused process carries on where it stopped. */
+  resume(i: number): void {
+    this.#children.get(i)?.kill('SIGCONT');
+    this.#paused.delete(i);
   }
 
   /** SIGTERM: a graceful stop. */
@@ -116,15 +143,18 @@ export class DevnetProcesses {
     return Promise.all(indexes.map((i) => this.height(i)));
   }
 
-  /** Submits a transaction and waits up to `waitSeconds` for its commit; answers the HTTP status and body. */
-  async submit(i: number, tx: Uint8Array, waitSeconds = 20): Promise<{ status: number; body: { id?: string; height?: number; error?: { code: string } } }> {
+  /**
+   * Submits a transaction and waits up to `waitSeconds` for its commit; answers the HTTP status
+   * and body. The request fails after `timeoutMs` without an answer.
+   */
+  async submit(i: number, tx: Uint8Array, waitSeconds = 20, timeoutMs = (waitSeconds + 10) * 1000): Promise<{ status: number; body: { id?: string; height?: number; error?: { code: string } } }> {
     const payload = JSON.stringify({ tx: Buffer.from(tx).toString('base64'), wait: waitSeconds });
     // node:http with a keep-alive agent: far less client CPU per request than fetch, which
     // matters when the load generator shares the cores with the validators it measures.
     return new Promise((resolve, reject) => {
       const request = httpRequest(
         `${this.api(i)}/v1/transactions`,
-        { method: 'POST', agent: this.#agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, timeout: (waitSeconds + 10) * 1000 },
+        { method: 'POST', agent: this.#agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, timeout: timeoutMs },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -160,6 +190,8 @@ export class DevnetProcesses {
   }
 
   async shutdown(): Promise<void> {
+    // A stopped process would hold SIGTERM until continued.
+    for (const i of [...this.#paused]) this.resume(i);
     await Promise.all([...this.#children.keys()].map((i) => this.stop(i)));
     this.#agent.destroy();
   }
