@@ -1,5 +1,5 @@
-import { base64, base64urlnopad } from '@scure/base';
-import { fromHex, toHex } from '@certledger/codec';
+import { base64, base64urlnopad, hex } from '@scure/base';
+import { bytesEqual, fromHex } from '@certledger/codec';
 import { CertificateError } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
 import { MAX_ENTRIES } from './entries.js';
@@ -38,26 +38,69 @@ export interface AnchorProof {
   readonly anchor: AnchorLocation | null;
 }
 
+/**
+ * base64 of bytes every credential of a batch repeats (its anchor transaction, block header and
+ * commit): the last input is remembered, so a batch of 100k shares one string, not 100k copies.
+ */
+function base64OfRepeated(): (bytes: Uint8Array) => string {
+  let last: { readonly bytes: Uint8Array; readonly text: string } | undefined;
+  return (bytes) => {
+    if (!last || !bytesEqual(last.bytes, bytes)) last = { bytes: bytes.slice(), text: base64.encode(bytes) };
+    return last.text;
+  };
+}
+
+const anchorTransactionText = base64OfRepeated();
+const headerText = base64OfRepeated();
+const commitText = base64OfRepeated();
+
+/**
+ * Hashes as hex with @scure/base, whose strings are flat: codec's toHex builds each one by
+ * concatenation, a rope ten times the size, and a batch keeps 17 of them per credential.
+ */
+const hashText = (hash: Uint8Array): string => hex.encode(hash);
+
+/**
+ * Hex of a hash path whose upper hashes repeat from one call to the next: credentials of a
+ * batch are written in leaf order, and neighbours share all but the lowest hashes of their
+ * inclusion paths. Strings are reused where the bytes equal the last path's at the same
+ * place, so a batch holds about two path strings per credential instead of seventeen.
+ */
+function pathTextOfRepeated(): (path: readonly Uint8Array[]) => string[] {
+  let last: readonly { readonly bytes: Uint8Array; readonly text: string }[] = [];
+  return (path) => {
+    const next = path.map((hash, i) => {
+      const known = last[i];
+      return known && bytesEqual(known.bytes, hash) ? known : { bytes: hash.slice(), text: hashText(hash) };
+    });
+    last = next;
+    return next.map((entry) => entry.text);
+  };
+}
+
+const inclusionPathText = pathTextOfRepeated();
+const txInclusionPathText = pathTextOfRepeated();
+
 export function anchorProofToJson(proof: AnchorProof): JsonObject {
   const json: JsonObject = {
     type: ANCHOR_PROOF_TYPE,
     chainId: proof.chainId,
     leafIndex: proof.leafIndex,
-    inclusionPath: proof.inclusionPath.map(toHex),
+    inclusionPath: inclusionPathText(proof.inclusionPath),
     salts: Object.fromEntries([...proof.salts].map(([pointer, salt]) => [pointer, base64urlnopad.encode(salt)])),
-    hiddenDigests: proof.hiddenDigests.map(toHex),
-    anchorTransaction: base64.encode(proof.anchorTransaction),
+    hiddenDigests: proof.hiddenDigests.map(hashText),
+    anchorTransaction: anchorTransactionText(proof.anchorTransaction),
   };
   if (proof.anchor) {
     const a = proof.anchor;
     json.anchor = {
       height: a.height,
-      blockHash: toHex(a.blockHash),
+      blockHash: hashText(a.blockHash),
       txIndex: a.txIndex,
       txCount: a.txCount,
-      txInclusionPath: a.txInclusionPath.map(toHex),
-      header: base64.encode(a.header),
-      commit: base64.encode(a.commit),
+      txInclusionPath: txInclusionPathText(a.txInclusionPath),
+      header: headerText(a.header),
+      commit: commitText(a.commit),
     };
   }
   return json;

@@ -1,11 +1,13 @@
+import { hex } from '@scure/base';
 import { MerkleTree } from '@certledger/merkle';
 import { checkIdentifier, prepareTransaction, signTransaction, txId } from '@certledger/ledger';
 import type { Signer } from '@certledger/crypto';
 import { SALT_BYTES, withAnchorProof, type AnchorLocation, type AnchorProof } from './anchor-proof.js';
 import { buildCredential, checkValidityDates, type CredentialTemplate } from './credential.js';
 import { CertificateError } from './errors.js';
-import { isJsonObject, type JsonObject } from './json.js';
-import { leafFromDisclosure, saltSubject } from './leaf.js';
+import { MAX_DEPTH, pointerOf, type PathSegment } from './entries.js';
+import { isJsonObject, type Json, type JsonObject } from './json.js';
+import { IssuanceHasher, saltsByPointer, type SaltedLeaf } from './leaf.js';
 import { compileRecordSchema } from './schema.js';
 import { findAnchorProof } from './anchor-proof.js';
 
@@ -43,6 +45,7 @@ export interface IssuedBatch {
 
 export const MAX_BATCH = 1_000_000;
 const PROGRESS_EVERY = 1000;
+const RANDOM_BYTES_PER_DRAW = 64 * 1024;
 
 function platformRandomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length);
@@ -52,12 +55,101 @@ function platformRandomBytes(length: number): Uint8Array {
   return out;
 }
 
+/**
+ * Random bytes cut from large draws, so the random source is called a few times per batch
+ * rather than once per credential. Each piece is a view of the draw it came from.
+ */
+function randomPool(randomBytes: (length: number) => Uint8Array): (length: number) => Uint8Array {
+  let pool: Uint8Array = new Uint8Array(0);
+  let offset = 0;
+  return (length) => {
+    if (offset + length > pool.length) {
+      pool = randomBytes(Math.max(length, RANDOM_BYTES_PER_DRAW));
+      offset = 0;
+    }
+    offset += length;
+    return pool.subarray(offset - length, offset);
+  };
+}
+
 function uuidV4(bytes: Uint8Array): string {
   const b = Uint8Array.from(bytes);
   b[6] = ((b[6] as number) & 0x0f) | 0x40;
   b[8] = ((b[8] as number) & 0x3f) | 0x80;
-  const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
-  return `urn:uuid:${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+  const digits = hex.encode(b);
+  // join, not a template: the id is kept by its credential, and a template of slices is a rope.
+  return ['urn:uuid:', digits.slice(0, 8), '-', digits.slice(8, 12), '-', digits.slice(12, 16), '-', digits.slice(16, 20), '-', digits.slice(20, 32)].join('');
+}
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) Object.values(value).forEach(deepFreeze);
+  return Object.freeze(value);
+}
+
+/**
+ * What every credential of the batch has in common (context, type, issuer, dates, schema),
+ * built once and frozen: a batch of 100k then holds those objects once, and a change to one
+ * credential's shared part throws instead of changing them all. Only id and subject differ.
+ */
+function batchCredentialMaker(template: CredentialTemplate): (id: string, subject: JsonObject) => JsonObject {
+  const base = buildCredential(template, '', {});
+  Object.values(base).forEach(deepFreeze);
+  return (id, subject) => ({ ...base, id, credentialSubject: subject });
+}
+
+function describeValue(value: unknown): string {
+  if (value === undefined || typeof value === 'number') return String(value);
+  if (typeof value !== 'object' || value === null) return `a ${typeof value}`;
+  return `a ${value.constructor?.name ?? 'non-plain object'}`;
+}
+
+/**
+ * The record's own copy for its credential. Anything JSON cannot hold (undefined, NaN, a Date,
+ * a Map…) is refused, since the certificate must verify from its JSON file exactly as issued.
+ * Strings are shared rather than copied: they cannot change.
+ */
+function copyRecord(record: JsonObject, recordNumber: number): JsonObject {
+  const path: PathSegment[] = [];
+  const copy = (value: unknown): Json => {
+    if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    // Hashing refuses depth past MAX_DEPTH with the field's pointer; this only stops the recursion.
+    if (path.length > MAX_DEPTH) throw new CertificateError('BAD_RECORD', `record ${recordNumber}: nested deeper than ${MAX_DEPTH} levels`);
+    if (Array.isArray(value)) {
+      const out: Json[] = [];
+      for (let i = 0; i < value.length; i++) {
+        path.push(i);
+        out.push(copy(value[i]));
+        path.pop();
+      }
+      return out;
+    }
+    const prototype = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+    if (prototype === Object.prototype || prototype === null) {
+      const out: JsonObject = {};
+      for (const [key, item] of Object.entries(value as object)) {
+        path.push(key);
+        const itemCopy = copy(item);
+        // A key "__proto__" (JSON.parse makes such keys) must stay a key, not set a prototype.
+        if (key === '__proto__') Object.defineProperty(out, key, { value: itemCopy, enumerable: true, writable: true, configurable: true });
+        else out[key] = itemCopy;
+        path.pop();
+      }
+      return out;
+    }
+    throw new CertificateError('BAD_RECORD', `record ${recordNumber}: ${pointerOf(path) || 'the record'} is ${describeValue(value)}, which JSON cannot hold`);
+  };
+  return copy(record) as JsonObject;
+}
+
+/** The credential's leaf; a record too deep or with too many fields is named in the error. */
+function leafOfRecord(hasher: IssuanceHasher, credential: JsonObject, recordNumber: number): SaltedLeaf {
+  try {
+    return hasher.leafOf(credential);
+  } catch (err) {
+    if (err instanceof CertificateError) throw new CertificateError('BAD_RECORD', `record ${recordNumber}: ${err.message}`);
+    throw err;
+  }
 }
 
 function checkOptions(options: IssueBatchOptions, count: number): void {
@@ -98,15 +190,15 @@ export function issueBatch(records: readonly unknown[], options: IssueBatchOptio
     validUntil: options.validUntil ?? null,
   };
   const ids = randomBytes(records.length * 16);
+  const hasher = new IssuanceHasher(randomPool(randomBytes), SALT_BYTES);
+  const makeCredential = batchCredentialMaker(template);
   const drafts = records.map((record, i) => {
-    const credential = buildCredential(template, uuidV4(ids.subarray(i * 16, i * 16 + 16)), structuredClone(record as JsonObject));
-    const salts = saltSubject(credential, randomBytes, SALT_BYTES);
-    const leaf = leafFromDisclosure(credential, salts, []);
-    if (!leaf.ok) throw new CertificateError('BAD_RECORD', `record ${i + 1}: ${leaf.message}`);
+    const credential = makeCredential(uuidV4(ids.subarray(i * 16, i * 16 + 16)), copyRecord(record as JsonObject, i + 1));
+    const salted = leafOfRecord(hasher, credential, i + 1);
     if ((i + 1) % PROGRESS_EVERY === 0) options.onProgress?.(i + 1, records.length);
-    return { credential, salts, leaf: leaf.leaf };
+    return { credential, salted };
   });
-  const leaves = drafts.map((d) => d.leaf);
+  const leaves = drafts.map((draft) => draft.salted.leaf);
   const tree = new MerkleTree(leaves);
   const unsigned = prepareTransaction({
     chainId: options.chainId,
@@ -115,12 +207,12 @@ export function issueBatch(records: readonly unknown[], options: IssueBatchOptio
     action: { kind: 'anchor', issuerId: options.issuerId, typeId: options.typeId, typeVersion: options.typeVersion, root: tree.root, leafCount: leaves.length },
   });
   const anchorTransaction = signTransaction(unsigned, options.signer);
-  const credentials = drafts.map(({ credential, salts }, i) => {
+  const credentials = drafts.map(({ credential, salted }, i) => {
     const proof: AnchorProof = {
       chainId: options.chainId,
       leafIndex: i,
       inclusionPath: tree.inclusionProof(i),
-      salts,
+      salts: saltsByPointer(salted, SALT_BYTES),
       hiddenDigests: [],
       anchorTransaction,
       anchor: null,

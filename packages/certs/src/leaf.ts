@@ -1,13 +1,17 @@
-import { toHex } from '@certledger/codec';
+import { hex } from '@scure/base';
 import { leafHash } from '@certledger/merkle';
-import { credentialDigest, entryDigest, flattenEntries, type Entry } from './entries.js';
+import { credentialDigest, entryDigest, flattenEntries, pointerOf, visitEntries, type Entry, type EntryKind, type HashedEntry, type PathSegment } from './entries.js';
 import type { JsonObject } from './json.js';
 
 /** Entries outside credentialSubject (issuer, dates, type) are always shown, so need no salt. */
 const NO_SALT = new Uint8Array(0);
 
+function isSubjectPath(path: readonly PathSegment[]): boolean {
+  return path[0] === 'credentialSubject';
+}
+
 export function isSubjectEntry(entry: Entry): boolean {
-  return entry.path[0] === 'credentialSubject';
+  return isSubjectPath(entry.path);
 }
 
 /** `credentialSubject: {}` left behind when a holder hid every field stands for nothing. */
@@ -35,16 +39,80 @@ export function leafFromDisclosure(unsecured: JsonObject, salts: ReadonlyMap<str
   }
   const seen = new Set<string>();
   for (const digest of [...digests, ...hiddenDigests]) {
-    const hex = toHex(digest);
-    if (seen.has(hex)) return { ok: false, message: `the field digest ${hex} appears twice` };
-    seen.add(hex);
+    const digestHex = hex.encode(digest);
+    if (seen.has(digestHex)) return { ok: false, message: `the field digest ${digestHex} appears twice` };
+    seen.add(digestHex);
   }
   return { ok: true, leaf: leafHash(credentialDigest([...digests, ...hiddenDigests])) };
 }
 
-/** Salts for every subject entry of a credential being issued, taken from one random buffer. */
+interface UnsaltedDigest {
+  readonly entry: HashedEntry;
+  readonly digest: Uint8Array;
+}
+
+function isSameEntry(a: HashedEntry, path: readonly PathSegment[], kind: EntryKind, text: string): boolean {
+  return a.kind === kind && a.text === text && a.path.length === path.length && a.path.every((segment, i) => segment === path[i]);
+}
+
+export interface SaltedLeaf {
+  readonly leaf: Uint8Array;
+  /** The JSON Pointer of every subject entry, in the order of {@link visitEntries}. */
+  readonly pointers: readonly string[];
+  /**
+   * Their salts, one after another. One buffer per credential rather than a map of salts: a
+   * batch keeps them all until its tree is built, and one object is less for the garbage
+   * collector to move than one per salt.
+   */
+  readonly salts: Uint8Array;
+}
+
+/**
+ * Salts and hashes credentials being issued, in one walk over each credential's entries, with
+ * a fresh salt for every subject entry. The unsalted entries (issuer, type, dates) repeat in
+ * every credential of a batch, so the digest of the n-th one is remembered and reused while
+ * its path, kind and text stay the same. Gives the leaf {@link leafFromDisclosure} computes
+ * from the credential and its salts by pointer.
+ */
+export class IssuanceHasher {
+  readonly #randomBytes: (length: number) => Uint8Array;
+  readonly #saltBytes: number;
+  readonly #unsalted: UnsaltedDigest[] = [];
+
+  constructor(randomBytes: (length: number) => Uint8Array, saltBytes: number) {
+    this.#randomBytes = randomBytes;
+    this.#saltBytes = saltBytes;
+  }
+
+  leafOf(unsecured: JsonObject): SaltedLeaf {
+    const digests: Uint8Array[] = [];
+    const subjectEntries: HashedEntry[] = [];
+    visitEntries(unsecured, (path, kind, text) => {
+      if (isSubjectPath(path)) subjectEntries.push({ path: path.slice(), kind, text });
+      else digests.push(this.#unsaltedDigest(digests.length, path, kind, text));
+    });
+    const saltBytes = this.#saltBytes;
+    const salts = this.#randomBytes(subjectEntries.length * saltBytes);
+    subjectEntries.forEach((entry, i) => digests.push(entryDigest(entry, salts.subarray(i * saltBytes, (i + 1) * saltBytes))));
+    return { leaf: leafHash(credentialDigest(digests)), pointers: subjectEntries.map((entry) => pointerOf(entry.path)), salts };
+  }
+
+  #unsaltedDigest(position: number, path: readonly PathSegment[], kind: EntryKind, text: string): Uint8Array {
+    const known = this.#unsalted[position];
+    if (known && isSameEntry(known.entry, path, kind, text)) return known.digest;
+    const entry = { path: path.slice(), kind, text };
+    const digest = entryDigest(entry, NO_SALT);
+    this.#unsalted[position] = { entry, digest };
+    return digest;
+  }
+}
+
+/** The salts {@link IssuanceHasher} drew for a credential, by the pointer of their entry. */
+export function saltsByPointer({ pointers, salts }: SaltedLeaf, saltBytes: number): Map<string, Uint8Array> {
+  return new Map(pointers.map((pointer, i) => [pointer, salts.subarray(i * saltBytes, (i + 1) * saltBytes)]));
+}
+
+/** Salts for every subject entry of one credential, e.g. to build a credential by hand in a test. */
 export function saltSubject(unsecured: JsonObject, randomBytes: (length: number) => Uint8Array, saltBytes: number): Map<string, Uint8Array> {
-  const subjectEntries = flattenEntries(unsecured).filter(isSubjectEntry);
-  const pool = randomBytes(subjectEntries.length * saltBytes);
-  return new Map(subjectEntries.map((entry, i) => [entry.pointer, pool.subarray(i * saltBytes, (i + 1) * saltBytes)]));
+  return saltsByPointer(new IssuanceHasher(randomBytes, saltBytes).leafOf(unsecured), saltBytes);
 }

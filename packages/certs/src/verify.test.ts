@@ -271,3 +271,16 @@ describe('selective disclosure', () => {
     expect(text).not.toContain(toHex(new TextEncoder().encode('Ada Lovelace')));
   });
 });
+
+describe('limits', () => {
+  it('a subject nested too deep is reported as malformed, never thrown', async () => {
+    const chain = new TestChain();
+    const ada = chain.issue(SAMPLE_RECORDS).credentials[0]!;
+    const deep = structuredClone(ada);
+    let node: JsonObject = deep.credentialSubject as JsonObject;
+    for (let i = 0; i < 40; i++) node = node.next = {};
+    const result = await verifyCertificate(deep, { now: NOW, ledger: chain.view });
+    expect(result.reason).toBe('MALFORMED');
+    expect(result.checks.find((c) => c.name === 'integrity')?.message).toMatch(/deeper than/);
+  });
+});

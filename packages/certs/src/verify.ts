@@ -42,7 +42,13 @@ interface Context {
 
 function checkIntegrity(ctx: Context): Check {
   const { cert } = ctx;
-  const result = leafFromDisclosure(cert.unsecured, cert.proof.salts, cert.proof.hiddenDigests);
+  let result;
+  try {
+    result = leafFromDisclosure(cert.unsecured, cert.proof.salts, cert.proof.hiddenDigests);
+  } catch (err) {
+    if (err instanceof CertificateError) return failure('integrity', 'MALFORMED', err.message);
+    throw err;
+  }
   if (!result.ok) return failure('integrity', 'TAMPERED', result.message);
   const root = rootFromInclusionProof(result.leaf, cert.proof.leafIndex, cert.anchorAction.leafCount, cert.proof.inclusionPath);
   if (!root || !bytesEqual(root, cert.anchorAction.root)) {
