@@ -32,18 +32,25 @@ export function encodeCommit(commit: Commit): Uint8Array {
 
 export function decodeCommit(bytes: Uint8Array): Commit {
   try {
-    const [height, round, blockHash, signatures] = readTuple(decode(bytes, { maxBytes: 256 * MAX_COMMIT_SIGNATURES }), 4, 'commit');
+    const [height, round, blockHash, signatureValues] = readTuple(decode(bytes, { maxBytes: 256 * MAX_COMMIT_SIGNATURES }), 4, 'commit');
+    const signatures = readArray(signatureValues!, MAX_COMMIT_SIGNATURES, 'commit signatures').map((entry, i) => {
+      const [validator, signature] = readTuple(entry, 2, `commit signature ${i}`);
+      return {
+        validator: readBytes(validator!, `commit signature ${i} key`, PUBLIC_KEY_BYTES),
+        signature: readBytes(signature!, `commit signature ${i}`, SIGNATURE_BYTES),
+      };
+    });
+    // encodeCommit sorts: accepting another order would give one commit several byte strings.
+    for (let i = 1; i < signatures.length; i++) {
+      if (compareBytes(signatures[i - 1]!.validator, signatures[i]!.validator) >= 0) {
+        throw new ConsensusError('MALFORMED', 'commit signatures must be sorted by validator key, each key once');
+      }
+    }
     return {
       height: readUint(height!, 'commit height'),
       round: readUint(round!, 'commit round', MAX_ROUND),
       blockHash: readBytes(blockHash!, 'commit block hash', HASH_BYTES),
-      signatures: readArray(signatures!, MAX_COMMIT_SIGNATURES, 'commit signatures').map((entry, i) => {
-        const [validator, signature] = readTuple(entry, 2, `commit signature ${i}`);
-        return {
-          validator: readBytes(validator!, `commit signature ${i} key`, PUBLIC_KEY_BYTES),
-          signature: readBytes(signature!, `commit signature ${i}`, SIGNATURE_BYTES),
-        };
-      }),
+      signatures,
     };
   } catch (error) {
     if (error instanceof CodecError) throw new ConsensusError('MALFORMED', error.message);

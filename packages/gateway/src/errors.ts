@@ -60,6 +60,8 @@ const requestFailures: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_JSON', message: 'the request body is not valid JSON' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'the content-length header does not match the body' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this gateway accepts' },
+  FST_ERR_BAD_URL: { code: 'BAD_URL', message: 'a part of the URL path is not valid percent-encoding' },
+  FST_ERR_MAX_PARAM_LENGTH: { code: 'URL_TOO_LONG', message: 'a part of the URL path is longer than this gateway accepts (100 characters)' },
 };
 
 /** Every failure becomes `{ error: { code, message } }`; internals are logged, never sent. */

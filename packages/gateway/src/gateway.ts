@@ -34,6 +34,8 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
     keepAliveTimeout: settings.keepAliveTimeoutMs,
     trustProxy: (options.trustProxy ?? false) as boolean | string | string[],
     clientErrorHandler: handleClientError,
+    // The router's own refusals (a path part that is not valid percent-encoding or is too long) in our shape too.
+    frameworkErrors: handleError,
     // fastify's own 503 while closing has another shape; the hook below answers in ours.
     return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
