@@ -158,8 +158,15 @@ function readSalts(value: Json | undefined, path: string): Map<string, Uint8Arra
   return salts;
 }
 
+/** Our own format: a field it does not define is refused, so a certificate has one form. */
+function onlyFields(value: JsonObject, path: string, fields: readonly string[]): void {
+  const unknown = Object.keys(value).find((key) => !fields.includes(key));
+  if (unknown !== undefined) malformed(path, `has a field "${unknown.slice(0, 40)}" that it does not define`);
+}
+
 function readLocation(value: Json | undefined, path: string): AnchorLocation {
   if (!isJsonObject(value)) malformed(path, 'must be an object');
+  onlyFields(value, path, ['height', 'blockHash', 'txIndex', 'txCount', 'txInclusionPath', 'header', 'commit']);
   return {
     height: readCount(value.height, `${path}.height`),
     blockHash: readHash(value.blockHash, `${path}.blockHash`),
@@ -173,6 +180,7 @@ function readLocation(value: Json | undefined, path: string): AnchorLocation {
 
 export function parseAnchorProof(value: Json, path = 'proof'): AnchorProof {
   if (!isJsonObject(value) || value.type !== ANCHOR_PROOF_TYPE) malformed(path, `must be a ${ANCHOR_PROOF_TYPE}`);
+  onlyFields(value, path, ['type', 'chainId', 'leafIndex', 'inclusionPath', 'salts', 'hiddenDigests', 'anchorTransaction', 'anchor']);
   return {
     chainId: readText(value.chainId, `${path}.chainId`, 64),
     leafIndex: readCount(value.leafIndex, `${path}.leafIndex`),

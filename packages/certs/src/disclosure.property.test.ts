@@ -16,7 +16,8 @@ function pointer(k: string): string {
 /** A change to a value that any honest reading of the fields would notice. */
 function altered(value: Json): Json {
   if (typeof value === 'string') return `${value}x`;
-  if (typeof value === 'number') return value === 0 ? 1 : -value * 2 + 1;
+  // +1 where it changes the number, else halve it: never overflow to a non-JSON Infinity.
+  if (typeof value === 'number') return value + 1 !== value ? value + 1 : value / 2;
   if (typeof value === 'boolean') return String(value);
   if (value === null) return 0;
   if (Array.isArray(value)) return [...value, {}];

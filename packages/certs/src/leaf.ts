@@ -27,6 +27,7 @@ export type LeafResult = { readonly ok: true; readonly leaf: Uint8Array } | { re
  */
 export function leafFromDisclosure(unsecured: JsonObject, salts: ReadonlyMap<string, Uint8Array>, hiddenDigests: readonly Uint8Array[]): LeafResult {
   const digests: Uint8Array[] = [];
+  let saltsUsed = 0;
   for (const entry of flattenEntries(unsecured)) {
     if (!isSubjectEntry(entry)) {
       digests.push(entryDigest(entry, NO_SALT));
@@ -36,7 +37,10 @@ export function leafFromDisclosure(unsecured: JsonObject, salts: ReadonlyMap<str
     const salt = salts.get(entry.pointer);
     if (!salt) return { ok: false, message: `the field ${entry.pointer} has no salt: it is not part of what was issued` };
     digests.push(entryDigest(entry, salt));
+    saltsUsed++;
   }
+  // A salt for a field the file does not show is not part of any honest file: refuse it, so one certificate has one form.
+  if (saltsUsed !== salts.size) return { ok: false, message: 'the proof holds salts for fields the certificate does not show' };
   const seen = new Set<string>();
   for (const digest of [...digests, ...hiddenDigests]) {
     const digestHex = hex.encode(digest);

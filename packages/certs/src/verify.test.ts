@@ -76,6 +76,10 @@ describe('verifyCertificate on an issued, anchored certificate', () => {
     expect(result.reason).toBe('MALFORMED');
     expect(result.checks[0]?.message).toContain('proof.inclusionPath[0]');
     expect(result.checks.slice(1).every((c) => c.outcome === 'skip')).toBe(true);
+    const extraField = edited(ada, (c) => ((c.proof as JsonObject).note = 'x'));
+    expect(reasonOf(await verifyCertificate(extraField, { now: NOW, ledger: chain.view }))).toBe('MALFORMED');
+    const extraSalt = edited(ada, (c) => (((c.proof as JsonObject).salts as JsonObject)['/credentialSubject/ghost'] = 'AAAAAAAAAAAAAAAAAAAAAA'));
+    expect(reasonOf(await verifyCertificate(extraSalt, { now: NOW, ledger: chain.view }))).toBe('TAMPERED');
   });
 
   it('TAMPERED: one character of a field, a type change, an inserted empty object or list, a removed field', async () => {
