@@ -4,7 +4,8 @@
  *
  *   pnpm bench:devnet [-- --txs 6000 --seconds 10]
  *
- * Phase 1 offers anchors as fast as the validators take them and reports committed txs/s and
+ * Anchors go in batches through POST /v1/transactions/batch, as a department submitting many
+ * would send them. Phase 1 offers them as fast as the validators take them and reports committed txs/s and
  * commit latency. Phase 2 offers half that rate for a fixed time and reports the latency there.
  * Ceiling: native Ed25519 verifies/s on one core × cores ÷ validators, since every validator
  * verifies every transaction once; measured before and after the load, and averaged, because
@@ -25,7 +26,9 @@ import { makeTx, testSigner } from '@certledger/ledger/testing';
 import { DevnetProcesses, until } from '../test/support/devnet-processes.js';
 
 const SENDERS = 40;
-const MAX_IN_FLIGHT = 256;
+/** Transactions per submission request (POST /v1/transactions/batch), and such requests open at once at most. */
+const BATCH_TXS = 200;
+const MAX_BATCHES_IN_FLIGHT = 8;
 /** A submission shed for load (429, 503) or left unanswered is offered again, to the next validator, after this long. */
 const RETRY_AFTER_MS = 250;
 const MAX_ATTEMPTS = 20;
@@ -138,48 +141,66 @@ interface Tally {
 }
 
 /**
- * Submits one transaction like a client that must not leave a gap in its sender's sequence:
- * a submission shed for load (429, 503) or left unanswered is offered again to the next
- * validator (safe: a transaction already taken is answered with its id). Answers the id, or
- * undefined when the transaction was refused for good.
+ * Submits transactions in one batch request like a client that must not leave a gap in a
+ * sender's sequence: a batch shed for load (429, 503) or left unanswered, and any transaction
+ * refused because the mempool was full, is offered again to the next validator (safe: a
+ * transaction already taken is answered with its id). Answers the ids taken.
  */
-async function submitOne(devnet: DevnetProcesses, index: number, tx: Uint8Array, tally: Tally): Promise<string | undefined> {
+async function submitBatch(devnet: DevnetProcesses, batchNumber: number, txs: readonly Uint8Array[], tally: Tally): Promise<string[]> {
+  const ids: string[] = [];
+  let waiting = txs;
   let reason = '';
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS && waiting.length > 0; attempt++) {
     if (attempt > 0) {
-      tally.retried++;
+      tally.retried += waiting.length;
       await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
     }
     try {
-      const { status, body } = await devnet.submit((index + attempt) % devnet.size, tx, 0);
-      if (status === 201 || status === 202) return body.id;
-      reason = `${status} ${body.error?.code ?? ''}`.trim();
-      if (status !== 429 && status !== 503) break;
+      const { status, body } = await devnet.submitBatch((batchNumber + attempt) % devnet.size, waiting);
+      if (!body.results) {
+        reason = `${status} ${body.error?.code ?? ''}`.trim();
+        if (status !== 429 && status !== 503) break;
+        continue;
+      }
+      const again: Uint8Array[] = [];
+      body.results.forEach((outcome, i) => {
+        if (outcome.id !== undefined) ids.push(outcome.id);
+        else if (outcome.error?.code === 'MEMPOOL_FULL') again.push(waiting[i]!);
+        else tally.refusals.set(outcome.error?.code ?? 'unknown', (tally.refusals.get(outcome.error?.code ?? 'unknown') ?? 0) + 1);
+      });
+      waiting = again;
+      reason = 'MEMPOOL_FULL';
     } catch {
       reason = 'no answer';
     }
   }
-  tally.refusals.set(reason, (tally.refusals.get(reason) ?? 0) + 1);
-  return undefined;
+  if (waiting.length > 0) tally.refusals.set(reason, (tally.refusals.get(reason) ?? 0) + waiting.length);
+  return ids;
 }
 
 /**
- * Offers transactions (at most MAX_IN_FLIGHT submissions open at once, at `ratePerSecond` if
- * given) without waiting on each; latency is from submission to the watcher seeing the commit.
+ * Offers transactions in batches (at most MAX_BATCHES_IN_FLIGHT requests open at once; at
+ * `ratePerSecond` if given, each batch holding what has come due) without waiting on each;
+ * latency is from a batch's first submission to the watcher seeing each commit.
  */
 async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: readonly Uint8Array[], ratePerSecond: number | undefined) {
   const submittedAt = new Map<string, number>();
   const tally: Tally = { retried: 0, refusals: new Map() };
   let inFlight = 0;
+  let batchNumber = 0;
   const started = performance.now();
-  for (let index = 0; index < txs.length; index++) {
-    while (inFlight >= MAX_IN_FLIGHT || (ratePerSecond !== undefined && index >= ((performance.now() - started) / 1000) * ratePerSecond)) {
-      await new Promise((r) => setTimeout(r, 2));
+  for (let next = 0; next < txs.length; ) {
+    const due = ratePerSecond === undefined ? txs.length : Math.min(txs.length, Math.floor(((performance.now() - started) / 1000) * ratePerSecond));
+    if (inFlight >= MAX_BATCHES_IN_FLIGHT || due <= next) {
+      await new Promise((r) => setTimeout(r, ratePerSecond === undefined ? 2 : 10));
+      continue;
     }
+    const batch = txs.slice(next, Math.min(due, next + BATCH_TXS));
+    next += batch.length;
     inFlight++;
     const sent = performance.now();
-    void submitOne(devnet, index, txs[index]!, tally)
-      .then((id) => id !== undefined && submittedAt.set(id, sent))
+    void submitBatch(devnet, batchNumber++, batch, tally)
+      .then((ids) => ids.forEach((id) => submittedAt.set(id, sent)))
       .finally(() => inFlight--);
   }
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 5));

@@ -16,6 +16,13 @@ export interface NodeStatusJson {
   readonly peers: readonly { readonly connected: boolean }[];
 }
 
+/** One transaction's outcome in a batch answer. */
+export interface BatchOutcome {
+  readonly status: 'committed' | 'pending' | 'refused';
+  readonly id?: string;
+  readonly error?: { readonly code: string; readonly message: string };
+}
+
 export async function sleep(ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, ms));
 }
@@ -148,19 +155,28 @@ export class DevnetProcesses {
    * and body. The request fails after `timeoutMs` without an answer.
    */
   async submit(i: number, tx: Uint8Array, waitSeconds = 20, timeoutMs = (waitSeconds + 10) * 1000): Promise<{ status: number; body: { id?: string; height?: number; error?: { code: string } } }> {
-    const payload = JSON.stringify({ tx: Buffer.from(tx).toString('base64'), wait: waitSeconds });
+    return this.#post(i, '/v1/transactions', { tx: Buffer.from(tx).toString('base64'), wait: waitSeconds }, timeoutMs);
+  }
+
+  /** Submits transactions in one request (POST /v1/transactions/batch); answers the status and each outcome. */
+  async submitBatch(i: number, txs: readonly Uint8Array[], timeoutMs = 30_000): Promise<{ status: number; body: { results?: BatchOutcome[]; error?: { code: string } } }> {
+    return this.#post(i, '/v1/transactions/batch', { txs: txs.map((tx) => Buffer.from(tx).toString('base64')) }, timeoutMs);
+  }
+
+  async #post<T>(i: number, path: string, body: unknown, timeoutMs: number): Promise<{ status: number; body: T }> {
+    const payload = JSON.stringify(body);
     // node:http with a keep-alive agent: far less client CPU per request than fetch, which
     // matters when the load generator shares the cores with the validators it measures.
     return new Promise((resolve, reject) => {
       const request = httpRequest(
-        `${this.api(i)}/v1/transactions`,
+        `${this.api(i)}${path}`,
         { method: 'POST', agent: this.#agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }, timeout: timeoutMs },
         (response) => {
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () => {
             try {
-              resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as { id?: string } });
+              resolve({ status: response.statusCode ?? 0, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) as T });
             } catch (error) {
               reject(error as Error);
             }

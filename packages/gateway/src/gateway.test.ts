@@ -85,6 +85,29 @@ describe('gateway on a running single-validator node', () => {
     expect(transactions).toContainEqual(expect.objectContaining({ id, kind: 'anchor' }));
   });
 
+  it('takes a batch transaction by transaction and answers each outcome in order', async () => {
+    const batch = (txs: unknown) => app.inject({ method: 'POST', url: '/v1/transactions/batch', payload: { txs } });
+    const replay = Buffer.from(testAnchorTx(chainId, 0, sha256(Uint8Array.of(98)))).toString('base64');
+    const mixed = await batch([anchor(3), 'not base64!', anchor(4), replay, anchor(0)]);
+    expect(mixed.statusCode).toBe(202);
+    const { results } = mixed.json() as { results: { status: string; id?: string; height?: number; statusUrl?: string; error?: { code: string } }[] };
+    expect(results.map((r) => r.status)).toEqual(['pending', 'refused', 'pending', 'refused', 'committed']);
+    expect(results[0]!.statusUrl).toBe(`/v1/transactions/${results[0]!.id}`);
+    expect(results[1]!.error).toMatchObject({ code: 'BAD_ENCODING', message: expect.any(String) });
+    expect(results[3]!.error).toMatchObject({ code: 'BAD_SEQUENCE' });
+    expect(results[4]).toMatchObject({ id: expect.stringMatching(/^[0-9a-f]{64}$/), height: expect.any(Number) });
+
+    const waited = await submit({ tx: anchor(4), wait: 20 });
+    expect(waited.json()).toMatchObject({ status: 'committed', id: results[2]!.id });
+    expect((await batch([anchor(3), anchor(4)])).statusCode).toBe(201);
+    const refused = await batch([replay, 'x']);
+    expect(refused.statusCode).toBe(422);
+    expect((refused.json() as { results: { status: string }[] }).results.map((r) => r.status)).toEqual(['refused', 'refused']);
+    for (const txs of [[], Array.from({ length: 1001 }, () => 'AAAA'), [1], 'x']) {
+      expect((await batch(txs)).json()).toMatchObject({ error: { code: 'INVALID_REQUEST' } });
+    }
+  });
+
   it('refuses malformed requests with one error shape and changes nothing', async () => {
     const before = node.status().mempool.txs;
     const cases: [unknown, number, string][] = [

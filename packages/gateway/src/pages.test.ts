@@ -23,6 +23,7 @@ const API = [
   'GET /metrics',
   'GET /v1/status',
   'POST /v1/transactions',
+  'POST /v1/transactions/batch',
   'GET /v1/transactions/{id}',
   'GET /v1/transactions/{id}/proof',
   'GET /v1/accounts/{publicKey}',

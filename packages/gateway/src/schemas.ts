@@ -90,6 +90,25 @@ export const statusSchema = {
   },
 } as const;
 
+const submitted = {
+  committed: object({ id: hex64, status: { type: 'string', const: 'committed' }, height: { type: 'integer' } }),
+  pending: object({ id: hex64, status: { type: 'string', const: 'pending' }, statusUrl: { type: 'string' } }),
+};
+
+/** One outcome of a batch: committed (id, height), pending (id, statusUrl) or refused (error). */
+const batchOutcome = {
+  type: 'object',
+  required: ['status'],
+  additionalProperties: false,
+  properties: {
+    status: { type: 'string', enum: ['committed', 'pending', 'refused'] },
+    id: hex64,
+    height: { type: 'integer' },
+    statusUrl: { type: 'string' },
+    error: errorSchema.properties.error,
+  },
+} as const;
+
 export const submitSchema = {
   summary: 'Submit a signed transaction',
   description: '201 once it is in a committed block, 202 with a status URL while it waits in the mempool, 422 when refused.',
@@ -103,9 +122,34 @@ export const submitSchema = {
       wait: { type: 'integer', minimum: 0, maximum: MAX_WAIT_SECONDS, description: 'seconds to wait for the commit before answering 202' },
     },
   },
+  response: { 201: submitted.committed, 202: submitted.pending, ...errors },
+} as const;
+
+/** Transactions in one batch submission at most: one request stays a bounded amount of work. */
+export const MAX_BATCH_TXS = 1000;
+
+export const submitBatchSchema = {
+  summary: 'Submit many signed transactions in one request',
+  description:
+    'Each transaction is taken or refused on its own, in order; the answer lists an outcome per transaction, in the same order. ' +
+    '202 when at least one is pending, 201 when every one taken is committed, 422 when every one was refused.',
+  tags: ['transactions'],
+  body: {
+    type: 'object',
+    required: ['txs'],
+    additionalProperties: false,
+    properties: {
+      txs: {
+        type: 'array',
+        minItems: 1,
+        maxItems: MAX_BATCH_TXS,
+        items: { type: 'string', minLength: 1 },
+        description: 'signed transaction bytes, each standard base64 with padding (RFC 4648 section 4)',
+      },
+    },
+  },
   response: {
-    201: object({ id: hex64, status: { type: 'string', const: 'committed' }, height: { type: 'integer' } }),
-    202: object({ id: hex64, status: { type: 'string', const: 'pending' }, statusUrl: { type: 'string' } }),
+    ...Object.fromEntries([201, 202, 422].map((code) => [code, object({ results: { type: 'array', items: batchOutcome } })])),
     ...errors,
   },
 } as const;

@@ -6,7 +6,7 @@ import { decodeBase64Strict } from '../base64.js';
 import { txIdOf } from '../block-reader.js';
 import { HttpError } from '../errors.js';
 import { proofSchema } from '../read-schemas.js';
-import { submitSchema, txLookupSchema } from '../schemas.js';
+import { submitBatchSchema, submitSchema, txLookupSchema } from '../schemas.js';
 import { transactionProof } from '../tx-proof.js';
 import { base64 } from '../views.js';
 
@@ -19,23 +19,17 @@ const notCommitted = (id: string) => new HttpError(404, 'NOT_FOUND', `transactio
 export function transactionRoutes(app: FastifyInstance, node: NodeHandle, writeLimit: { max: number; timeWindow: number } | undefined): void {
   app.post('/v1/transactions', { schema: submitSchema, config: writeLimit && { rateLimit: writeLimit } }, async (request, reply) => {
     const { tx, wait = 0 } = request.body as { tx: string; wait?: number };
-    const bytes = decodeBase64Strict(tx);
-    if (!bytes) throw new HttpError(400, 'BAD_ENCODING', 'tx must be standard base64 with padding (A-Z, a-z, 0-9, +, /, =), without spaces');
-    const submitted = node.submitTransaction(bytes);
-    let id: string;
-    if (submitted.ok) id = submitted.id;
-    else if (submitted.error.code === 'DUPLICATE_TX') id = txIdOf(bytes);
-    else {
-      // A client retrying after a lost answer resubmits what is already on chain: that is a success.
-      const known = decodeTransaction(bytes, Number.MAX_SAFE_INTEGER);
-      const committed = known.ok ? await node.store.getTx(toHex(known.value.id)) : undefined;
-      if (known.ok && committed) return reply.status(201).send({ id: toHex(known.value.id), status: 'committed', height: committed.height });
-      throw new HttpError(422, submitted.error.code, submitted.error.message);
-    }
-    // A commit may land between the wait's end and this answer: ask the store last.
-    const committed = (wait > 0 ? await node.waitForCommit(id, wait * 1000) : undefined) ?? (await node.store.getTx(id));
-    if (committed) return reply.status(201).send({ id, status: 'committed', height: committed.height });
-    return reply.status(202).send({ id, status: 'pending', statusUrl: `/v1/transactions/${id}` });
+    const outcome = await submitOne(node, tx, wait);
+    if (outcome.status === 'refused') throw new HttpError(outcome.error.code === 'BAD_ENCODING' ? 400 : 422, outcome.error.code, outcome.error.message);
+    return reply.status(outcome.status === 'committed' ? 201 : 202).send(outcome);
+  });
+
+  app.post('/v1/transactions/batch', { schema: submitBatchSchema, config: writeLimit && { rateLimit: writeLimit } }, async (request, reply) => {
+    const { txs } = request.body as { txs: string[] };
+    const results: SubmitOutcome[] = [];
+    for (const tx of txs) results.push(await submitOne(node, tx, 0));
+    const status = results.some((r) => r.status === 'pending') ? 202 : results.every((r) => r.status === 'refused') ? 422 : 201;
+    return reply.status(status).send({ results });
   });
 
   app.get('/v1/transactions/:id', { schema: txLookupSchema }, async (request) => {
@@ -60,4 +54,33 @@ export function transactionRoutes(app: FastifyInstance, node: NodeHandle, writeL
       tx: base64(proof.tx),
     };
   });
+}
+
+type SubmitOutcome =
+  | { readonly status: 'committed'; readonly id: string; readonly height: number }
+  | { readonly status: 'pending'; readonly id: string; readonly statusUrl: string }
+  | { readonly status: 'refused'; readonly error: { readonly code: string; readonly message: string } };
+
+/**
+ * One submission, single or in a batch. A transaction the mempool just took cannot be in a
+ * block yet (the mempool refuses used sequence numbers), so only waiting asks the store.
+ */
+async function submitOne(node: NodeHandle, tx: string, waitSeconds: number): Promise<SubmitOutcome> {
+  const bytes = decodeBase64Strict(tx);
+  if (!bytes) return { status: 'refused', error: { code: 'BAD_ENCODING', message: 'tx must be standard base64 with padding (A-Z, a-z, 0-9, +, /, =), without spaces' } };
+  const submitted = node.submitTransaction(bytes);
+  let id: string;
+  if (submitted.ok) id = submitted.id;
+  else if (submitted.error.code === 'DUPLICATE_TX') id = txIdOf(bytes);
+  else {
+    // A client retrying after a lost answer resubmits what is already on chain: that is a success.
+    const known = decodeTransaction(bytes, Number.MAX_SAFE_INTEGER);
+    const committed = known.ok ? await node.store.getTx(toHex(known.value.id)) : undefined;
+    if (known.ok && committed) return { status: 'committed', id: toHex(known.value.id), height: committed.height };
+    return { status: 'refused', error: { code: submitted.error.code, message: submitted.error.message } };
+  }
+  // A commit may land between the wait's end and this answer: ask the store last.
+  const committed = waitSeconds > 0 ? ((await node.waitForCommit(id, waitSeconds * 1000)) ?? (await node.store.getTx(id))) : submitted.ok ? undefined : await node.store.getTx(id);
+  if (committed) return { status: 'committed', id, height: committed.height };
+  return { status: 'pending', id, statusUrl: `/v1/transactions/${id}` };
 }
