@@ -2,7 +2,7 @@
  * Throughput and latency of a 4-validator devnet (separate processes on this machine), read
  * against the machine's own signature-verification ceiling measured in the same run.
  *
- *   pnpm bench:devnet [-- --txs 6000 --seconds 10]
+ *   pnpm bench:devnet [-- --txs 20000 --seconds 10]
  *
  * Anchors go in batches through POST /v1/transactions/batch, as a department submitting many
  * would send them. Phase 1 offers them as fast as the validators take them and reports committed txs/s and
@@ -25,7 +25,7 @@ import { signNative, verifyNative } from '@certledger/crypto/native';
 import { makeTx, testSigner } from '@certledger/ledger/testing';
 import { DevnetProcesses, until } from '../test/support/devnet-processes.js';
 
-const SENDERS = 40;
+const SENDERS = 100;
 /** Transactions per submission request (POST /v1/transactions/batch), and such requests open at once at most. */
 const BATCH_TXS = 200;
 const MAX_BATCHES_IN_FLIGHT = 8;
@@ -33,7 +33,7 @@ const MAX_BATCHES_IN_FLIGHT = 8;
 const RETRY_AFTER_MS = 250;
 const MAX_ATTEMPTS = 20;
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { txs: { type: 'string', default: '6000' }, seconds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { txs: { type: 'string', default: '20000' }, seconds: { type: 'string', default: '10' } } });
 const totalTxs = Number(values.txs);
 const halfLoadSeconds = Number(values.seconds);
 if (!Number.isInteger(totalTxs) || totalTxs < 100) throw new Error(`--txs must be an integer of at least 100, got ${values.txs}`);

@@ -105,8 +105,16 @@ const verifiedSignatures = new BoundedLru<string, true>(100_000);
 /** Longer messages are verified every time: keys stay small (transactions sign 32-byte digests). */
 const MAX_REMEMBERED_MESSAGE_BYTES = 256;
 
+/** Decodes each byte to its own character (windows-1252 maps all 256 bytes to distinct characters). */
+const bytesAsText = new TextDecoder('latin1');
+
+/** The three inputs' bytes as one string, one character per byte: a map key, built without spreading arrays. */
 function rememberKey(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): string {
-  return String.fromCharCode(...signature, ...publicKey, ...message);
+  const joined = new Uint8Array(signature.length + publicKey.length + message.length);
+  joined.set(signature, 0);
+  joined.set(publicKey, signature.length);
+  joined.set(message, signature.length + publicKey.length);
+  return bytesAsText.decode(joined);
 }
 
 /**
