@@ -140,6 +140,18 @@ export async function fetchCertTypes(api: string): Promise<CertTypeAnswer[]> {
   });
 }
 
+export interface ValidatorAnswer {
+  readonly name: string;
+  /** Hex. */
+  readonly publicKey: string;
+  readonly power: number;
+}
+
+/** The validators in force after the last committed block (changes still pending are left out). */
+export async function fetchValidators(api: string): Promise<ValidatorAnswer[]> {
+  return (await read(api, '/v1/validators')).list('validators').map((validator) => ({ name: validator.text('name'), publicKey: validator.hex('publicKey'), power: validator.count('power') }));
+}
+
 /** The sequence number the sender's next transaction must carry. */
 export async function fetchNextSeq(api: string, publicKey: Uint8Array): Promise<number> {
   return (await read(api, `/v1/accounts/${toHex(publicKey)}`)).count('nextSeq');
@@ -175,6 +187,11 @@ export async function submitTransaction(api: string, tx: Uint8Array, waitSeconds
   }
   const body = AnswerReader.of(`${api}/v1/transactions`, answer.body);
   return answer.status === 201 ? { id: body.hex('id'), height: body.count('height') } : { id: body.hex('id'), statusUrl: body.text('statusUrl') };
+}
+
+/** A submission's outcome as one line: the id, then the height it committed at or where to follow it. */
+export function describeSubmission(submitted: Submission, api: string): string {
+  return 'height' in submitted ? `${submitted.id}  committed at height ${submitted.height}` : `${submitted.id}  pending; follow it at ${api}${submitted.statusUrl}`;
 }
 
 /** Where a committed transaction sits, as a certificate carries it for offline checks. */

@@ -17,14 +17,19 @@ export function readCertificateText(file: string): string {
   return readSmallFile(file, 'the certificate', MAX_CERTIFICATE_BYTES);
 }
 
+/** A small file's JSON content; the errors name the file and say whether it was unreadable or not JSON. */
+export function readJsonFile(file: string, what: string, maxBytes: number): unknown {
+  const text = readSmallFile(file, what, maxBytes);
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
 /** A certificate file as a JSON object; its structure is checked by whoever uses it. */
 export function readCertificateJson(file: string): JsonObject {
-  let json: unknown;
-  try {
-    json = JSON.parse(readCertificateText(file));
-  } catch (error) {
-    throw new Error(error instanceof SyntaxError ? `${file} is not JSON: ${error.message}` : (error as Error).message);
-  }
+  const json = readJsonFile(file, 'the certificate', MAX_CERTIFICATE_BYTES);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${file} does not hold a certificate: expected a JSON object`);
   return json as JsonObject;
 }
@@ -33,13 +38,7 @@ const MAX_GENESIS_BYTES = 16 << 20;
 
 /** The validators of a network's genesis, to check certificates offline against. */
 export function readTrustedValidators(file: string): TrustedValidators {
-  let json: unknown;
-  try {
-    json = JSON.parse(readSmallFile(file, 'the genesis file', MAX_GENESIS_BYTES));
-  } catch (error) {
-    throw new Error(error instanceof SyntaxError ? `${file} is not JSON: ${error.message}` : (error as Error).message);
-  }
-  const genesis = parseGenesis(json);
+  const genesis = parseGenesis(readJsonFile(file, 'the genesis file', MAX_GENESIS_BYTES));
   if (!genesis.ok) throw new Error(`${file} is not a genesis file: ${genesis.error.message}`);
   return { chainId: genesis.value.chainId, validators: genesis.value.validators };
 }

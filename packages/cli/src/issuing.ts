@@ -52,8 +52,8 @@ export function schemaFileFor(type: CertTypeAnswer, schemaFile: string | undefin
   throw new Error(`give the record schema of ${type.typeId}@${type.version}: --schema <file> or --network <dir> (the folder certledger init wrote)`);
 }
 
-/** Reads the type's JSON Schema and refuses it unless it hashes to what the ledger registered. */
-export function readTypeSchema(file: string, type: CertTypeAnswer): JsonObject {
+/** Reads a certificate type's JSON Schema, refusing one that does not compile. */
+export function readSchemaFile(file: string): JsonObject {
   let schema: unknown;
   try {
     schema = JSON.parse(readFileSync(file, 'utf8'));
@@ -65,9 +65,15 @@ export function readTypeSchema(file: string, type: CertTypeAnswer): JsonObject {
   } catch (error) {
     throw new Error(`${file}: ${(error as Error).message}`);
   }
-  const hash = toHex(schemaHash(schema as JsonObject));
+  return schema as JsonObject;
+}
+
+/** Reads the type's JSON Schema and refuses it unless it hashes to what the ledger registered. */
+export function readTypeSchema(file: string, type: CertTypeAnswer): JsonObject {
+  const schema = readSchemaFile(file);
+  const hash = toHex(schemaHash(schema));
   if (hash !== type.schemaHash) {
     throw new Error(`${file} is not the schema registered for ${type.typeId}@${type.version}: it hashes to ${hash}, the ledger holds ${type.schemaHash}`);
   }
-  return schema as JsonObject;
+  return schema;
 }

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { registerCertificateCommands } from './commands/certificates.js';
 import { registerClientCommands } from './commands/client.js';
+import { registerGovernanceCommands } from './commands/governance.js';
 import { registerIssueCommands } from './commands/issue.js';
 import { registerKeyCommands } from './commands/keys.js';
 import { registerNetworkCommands } from './commands/network.js';
@@ -9,7 +10,7 @@ import { registerRevokeCommand } from './commands/revoke.js';
 
 const program = new Command()
   .name('certledger')
-  .description('Operate a certledger network: keys, networks, nodes, certificates')
+  .description('Operate a certledger network: keys, networks, nodes, governance, certificates')
   .showHelpAfterError()
   // Argument errors read like every other failure: `certledger: <what is wrong>`.
   .configureOutput({ outputError: (text, write) => write(text.replace(/^error: /, 'certledger: ')) });
@@ -18,6 +19,7 @@ registerNetworkCommands(program);
 registerKeyCommands(program);
 registerNodeCommands(program);
 registerClientCommands(program);
+registerGovernanceCommands(program);
 registerIssueCommands(program);
 registerRevokeCommand(program);
 registerCertificateCommands(program);

@@ -1,6 +1,8 @@
+import { toHex } from '@certledger/codec';
+import { testSigner } from '@certledger/ledger/testing';
 import { InvalidArgumentError } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { parseApiUrl, parseDateTime, parseFieldList, parseHash, parseIdentifier, parseInteger, parseReason, parseTypeReference, parseWebPageUrl } from './options.js';
+import { parseApiUrl, parseDateTime, parseFieldList, parseHash, parseIdentifier, parseIdentifierList, parseInteger, parsePublicKey, parseReason, parseText, parseTypeReference, parseWebPageUrl } from './options.js';
 
 describe('argument parsers', () => {
   it('parseInteger accepts whole numbers in range only', () => {
@@ -50,6 +52,24 @@ describe('argument parsers', () => {
     expect(parseReason('licence withdrawn')).toBe('licence withdrawn');
     expect(parseReason('x'.repeat(200))).toHaveLength(200);
     for (const text of ['', '   ', 'x'.repeat(201), 'two\nlines', 'tab\there']) expect(() => parseReason(text), JSON.stringify(text)).toThrow(InvalidArgumentError);
+  });
+
+  it('parseText takes up to its length, not blank and without control characters', () => {
+    expect(parseText(5)('abcde')).toBe('abcde');
+    for (const text of ['', ' ', 'abcdef', 'a\u007f']) expect(() => parseText(5)(text), JSON.stringify(text)).toThrow('expected a text of 1 to 5 characters');
+  });
+
+  it('parseIdentifierList sorts ids and drops repeats', () => {
+    expect(parseIdentifierList('transport, health,transport')).toEqual(['health', 'transport']);
+    for (const text of ['', 'a,,b', 'Transport', 'a b']) expect(() => parseIdentifierList(text), text).toThrow(/is not an id/);
+  });
+
+  it('parsePublicKey takes 64 hex digits of a usable Ed25519 key and says what is wrong otherwise', () => {
+    const key = testSigner('options').publicKey;
+    expect(parsePublicKey(toHex(key).toUpperCase())).toEqual(key);
+    expect(() => parsePublicKey('ab'.repeat(31))).toThrow('expected an Ed25519 public key as 64 hex digits (32 bytes), not 62 digits');
+    expect(() => parsePublicKey('zz'.repeat(32))).toThrow('this holds other characters');
+    expect(() => parsePublicKey('00'.repeat(32))).toThrow('not a valid Ed25519 public key');
   });
 
   it('parseFieldList splits on commas and refuses empty names', () => {

@@ -1,4 +1,6 @@
 import { parseFieldPath } from '@certledger/certs';
+import { fromHex } from '@certledger/codec';
+import { isValidPublicKey } from '@certledger/crypto';
 import { InvalidArgumentError } from 'commander';
 
 /** A commander argument parser for whole numbers in a range, with an error that says which. */
@@ -77,15 +79,38 @@ export function parseHash(text: string): string {
   return text.toLowerCase();
 }
 
+/** Ids separated by commas, such as transport,health: sorted and without repeats, as the ledger keeps them. */
+export function parseIdentifierList(text: string): string[] {
+  const ids = text.split(',').map((id) => id.trim());
+  for (const id of ids) {
+    if (!IDENTIFIER.test(id)) throw new InvalidArgumentError(`"${id}" is not an id; expected ids of lowercase letters, digits, dots and dashes separated by commas, such as transport,health`);
+  }
+  return [...new Set(ids)].sort();
+}
+
+/** An Ed25519 public key as 64 hex digits, checked to be one that can verify signatures. */
+export function parsePublicKey(text: string): Uint8Array {
+  if (!/^[0-9a-fA-F]*$/.test(text)) throw new InvalidArgumentError('expected an Ed25519 public key as 64 hex digits; this holds other characters');
+  if (text.length !== 64) throw new InvalidArgumentError(`expected an Ed25519 public key as 64 hex digits (32 bytes), not ${text.length} digits`);
+  const publicKey = fromHex(text.toLowerCase());
+  if (!isValidPublicKey(publicKey)) throw new InvalidArgumentError('this is not a valid Ed25519 public key (not a point on the curve, or of small order)');
+  return publicKey;
+}
+
+/** A text as the ledger takes names and reasons: 1 to `maxLength` characters, not blank, no control characters. */
+export function parseText(maxLength: number) {
+  return (text: string): string => {
+    if (text.trim() === '' || text.length > maxLength || /[\u0000-\u001f\u007f]/.test(text)) {
+      throw new InvalidArgumentError(`expected a text of 1 to ${maxLength} characters without line breaks or control characters`);
+    }
+    return text;
+  };
+}
+
 export const MAX_REASON_LENGTH = 200;
 
-/** A revocation reason as the ledger takes it: 1 to 200 characters, not blank, no control characters. */
-export function parseReason(text: string): string {
-  if (text.trim() === '' || text.length > MAX_REASON_LENGTH || /[\u0000-\u001f\u007f]/.test(text)) {
-    throw new InvalidArgumentError(`expected a text of 1 to ${MAX_REASON_LENGTH} characters without line breaks or control characters`);
-  }
-  return text;
-}
+/** A revocation reason as the ledger takes it. */
+export const parseReason = parseText(MAX_REASON_LENGTH);
 
 /** Field names joined by commas, each a dotted path such as address.street. */
 export function parseFieldList(text: string): string[] {

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { call, DEFAULT_API, errorLine, submitTransaction } from '../api-client.js';
+import { call, DEFAULT_API, describeSubmission, errorLine, submitTransaction } from '../api-client.js';
 import { parseApiUrl, parseInteger } from '../options.js';
 import { describeStatus, parseStatusAnswer } from '../status-summary.js';
 import { readTransactionFile } from '../tx-file.js';
@@ -26,7 +26,6 @@ export function registerClientCommands(program: Command): void {
     .action(async (file: string, options: { api: string; wait: number }) => {
       const { bytes } = readTransactionFile(file);
       const submitted = await submitTransaction(options.api, bytes, options.wait);
-      if ('height' in submitted) process.stdout.write(`${submitted.id}  committed at height ${submitted.height}\n`);
-      else process.stdout.write(`${submitted.id}  pending; follow it at ${options.api}${submitted.statusUrl}\n`);
+      process.stdout.write(`${describeSubmission(submitted, options.api)}\n`);
     });
 }

@@ -1,7 +1,8 @@
 import { generateKeyPair, keyId } from '@certledger/crypto';
-import { readKeyFile, readPublicKeyFile, writeKeyFile, writePublicKeyFile } from '@certledger/crypto/keyfile';
+import { writeKeyFile, writePublicKeyFile } from '@certledger/crypto/keyfile';
 import { toHex } from '@certledger/codec';
 import type { Command } from 'commander';
+import { readAnyPublicKey } from '../key-files.js';
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('Create and inspect Ed25519 key files');
@@ -22,13 +23,7 @@ export function registerKeyCommands(program: Command): void {
     .description('print the public key and key id of a key file (never the secret)')
     .argument('<file>', 'a secret or public key file')
     .action((file: string) => {
-      let publicKey: Uint8Array;
-      let label: string | undefined;
-      try {
-        ({ publicKey, label } = readKeyFile(file));
-      } catch {
-        ({ publicKey, label } = readPublicKeyFile(file));
-      }
+      const { publicKey, label } = readAnyPublicKey(file);
       process.stdout.write(`${label ? `label      ${label}\n` : ''}public key ${toHex(publicKey)}\nkey id     ${keyId(publicKey)}\n`);
     });
 }
