@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachAnchorLocation, issueBatch, type JsonObject } from '@certledger/certs';
-import { fromHex } from '@certledger/codec';
 import { testSigner } from '@certledger/ledger/testing';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
 import { writeTestNetwork } from '@certledger/node/testing';
@@ -10,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from './gateway.js';
 import { NO_SHEDDING } from './test-support/fake-node.js';
+import { transactionProof } from './tx-proof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certledger-verify-route-'));
 let node: NodeHandle;
@@ -35,16 +35,9 @@ beforeAll(async () => {
   });
   const submitted = await app.inject({ method: 'POST', url: '/v1/transactions', payload: { tx: Buffer.from(batch.anchorTransaction).toString('base64'), wait: 30 } });
   expect(submitted.statusCode).toBe(201);
-  const proof = (await app.inject(`/v1/transactions/${submitted.json().id}/proof`)).json();
-  certificate = attachAnchorLocation(batch.credentials[0]!, {
-    height: proof.height,
-    blockHash: fromHex(proof.blockHash),
-    txIndex: proof.txIndex,
-    txCount: proof.txCount,
-    txInclusionPath: (proof.inclusionPath as string[]).map((h) => fromHex(h)),
-    header: Buffer.from(proof.header, 'base64'),
-    commit: Buffer.from(proof.commit, 'base64'),
-  });
+  const location = await transactionProof(node.store, submitted.json().id);
+  if (!location) throw new Error('the anchor transaction has no proof after its commit');
+  certificate = attachAnchorLocation(batch.credentials[0]!, location);
 });
 
 afterAll(async () => {
