@@ -136,8 +136,17 @@ class CommitWatcher {
 
 /** Submissions offered again after shedding, and why the ones given up on were refused. */
 interface Tally {
-  retried: number;
+  /** Submissions offered again, by the reason the earlier offer was not taken. */
+  readonly retried: Map<string, number>;
   readonly refusals: Map<string, number>;
+}
+
+function count(counts: Map<string, number>, key: string, n = 1): void {
+  counts.set(key, (counts.get(key) ?? 0) + n);
+}
+
+function describeCounts(counts: Map<string, number>): string {
+  return [...counts].map(([reason, n]) => `${n} ${reason}`).join(', ') || 'none';
 }
 
 /**
@@ -152,7 +161,7 @@ async function submitBatch(devnet: DevnetProcesses, batchNumber: number, txs: re
   let reason = '';
   for (let attempt = 0; attempt < MAX_ATTEMPTS && waiting.length > 0; attempt++) {
     if (attempt > 0) {
-      tally.retried += waiting.length;
+      count(tally.retried, reason, waiting.length);
       await new Promise((r) => setTimeout(r, RETRY_AFTER_MS));
     }
     try {
@@ -166,7 +175,7 @@ async function submitBatch(devnet: DevnetProcesses, batchNumber: number, txs: re
       body.results.forEach((outcome, i) => {
         if (outcome.id !== undefined) ids.push(outcome.id);
         else if (outcome.error?.code === 'MEMPOOL_FULL') again.push(waiting[i]!);
-        else tally.refusals.set(outcome.error?.code ?? 'unknown', (tally.refusals.get(outcome.error?.code ?? 'unknown') ?? 0) + 1);
+        else count(tally.refusals, outcome.error?.code ?? 'unknown');
       });
       waiting = again;
       reason = 'MEMPOOL_FULL';
@@ -174,7 +183,7 @@ async function submitBatch(devnet: DevnetProcesses, batchNumber: number, txs: re
       reason = 'no answer';
     }
   }
-  if (waiting.length > 0) tally.refusals.set(reason, (tally.refusals.get(reason) ?? 0) + waiting.length);
+  if (waiting.length > 0) count(tally.refusals, reason, waiting.length);
   return ids;
 }
 
@@ -185,7 +194,7 @@ async function submitBatch(devnet: DevnetProcesses, batchNumber: number, txs: re
  */
 async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: readonly Uint8Array[], ratePerSecond: number | undefined) {
   const submittedAt = new Map<string, number>();
-  const tally: Tally = { retried: 0, refusals: new Map() };
+  const tally: Tally = { retried: new Map(), refusals: new Map() };
   let inFlight = 0;
   let batchNumber = 0;
   const started = performance.now();
@@ -209,8 +218,7 @@ async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: reado
   const committed = [...submittedAt].filter(([id]) => watcher.committedAt.has(id));
   const lastCommit = Math.max(...committed.map(([id]) => watcher.committedAt.get(id)!));
   const latencies = committed.map(([id, sent]) => watcher.committedAt.get(id)! - sent).sort((a, b) => a - b);
-  const refused = [...tally.refusals].map(([reason, count]) => `${count} ${reason}`).join(', ') || 'none';
-  return { latencies, refused, retried: tally.retried, lost: submittedAt.size - committed.length, seconds: (lastCommit - started) / 1000 };
+  return { latencies, refused: describeCounts(tally.refusals), retried: describeCounts(tally.retried), lost: submittedAt.size - committed.length, seconds: (lastCommit - started) / 1000 };
 }
 
 async function main(): Promise<void> {
@@ -239,7 +247,7 @@ async function main(): Promise<void> {
     const ceiling = (verify.perSecond * cores) / validators;
     const throughput = full.latencies.length / full.seconds;
     console.log(`verify: ${verifyAfter.perSecond.toFixed(0)}/s per core after; mean ${verify.perSecond.toFixed(0)}/s × ${cores} cores ÷ ${validators} validators -> ceiling ${ceiling.toFixed(0)} tx/s`);
-    console.log(`\nfull load: ${full.latencies.length} committed of ${totalTxs} in ${full.seconds.toFixed(1)} s (refused: ${full.refused}; ${full.retried} submissions retried; ${full.lost} accepted but not committed)`);
+    console.log(`\nfull load: ${full.latencies.length} committed of ${totalTxs} in ${full.seconds.toFixed(1)} s (refused: ${full.refused}; retried: ${full.retried}; ${full.lost} accepted but not committed)`);
     console.log(`  committed throughput ${throughput.toFixed(0)} tx/s = ${((throughput / ceiling) * 100).toFixed(1)}% of the verification ceiling (target >= 60%)`);
     console.log(`  commit latency p50 ${percentile(full.latencies, 50).toFixed(0)} ms, p99 ${percentile(full.latencies, 99).toFixed(0)} ms`);
     if (nodesCpuBefore !== undefined && nodesCpuAfter !== undefined) {
@@ -255,7 +263,7 @@ async function main(): Promise<void> {
     const half = await offer(devnet, watcher, steady, halfRate);
     watcher.stop();
     await watching;
-    console.log(`\nhalf load: ${halfRate} tx/s offered for ${halfLoadSeconds} s, ${half.latencies.length} committed (refused: ${half.refused}; ${half.retried} submissions retried; ${half.lost} accepted but not committed)`);
+    console.log(`\nhalf load: ${halfRate} tx/s offered for ${halfLoadSeconds} s, ${half.latencies.length} committed (refused: ${half.refused}; retried: ${half.retried}; ${half.lost} accepted but not committed)`);
     console.log(`  commit latency p50 ${percentile(half.latencies, 50).toFixed(0)} ms, p99 ${percentile(half.latencies, 99).toFixed(0)} ms (target p99 <= 1000 ms)`);
   } finally {
     await devnet.shutdown();

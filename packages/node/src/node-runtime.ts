@@ -10,6 +10,7 @@ import type { Logger } from './logger.js';
 import type { Mempool } from './mempool.js';
 import type { NodeMetrics } from './metrics.js';
 import type { NodeHandle, NodeStatus, SubmitResult } from './node-handle.js';
+import { IngestQueue } from './ingest-queue.js';
 import { TxGossip, decodeTxBatch } from './tx-gossip.js';
 
 interface RuntimeParts {
@@ -25,6 +26,15 @@ interface RuntimeParts {
 
 /** Transactions whose submission time is kept to measure commit latency, at most. */
 const MAX_TRACKED_SUBMISSIONS = 100_000;
+/** Gossiped transactions checked per turn of the event loop: a few milliseconds of signature checks. */
+const GOSSIP_SLICE_TXS = 64;
+/** Gossiped transactions waiting to be checked, at most; the sender's node still holds any dropped. */
+const MAX_GOSSIP_BACKLOG = 20_000;
+
+interface GossipedTx {
+  readonly from: Uint8Array;
+  readonly bytes: Uint8Array;
+}
 
 /** A running node: the handle the gateway and CLI use, and the glue between its parts. */
 export class NodeRuntime implements NodeHandle {
@@ -37,6 +47,7 @@ export class NodeRuntime implements NodeHandle {
   readonly #submittedAt = new Map<string, number>();
   readonly #peerNames = new Map<string, string>();
   readonly #gossip: TxGossip;
+  readonly #gossiped: IngestQueue<GossipedTx>;
   #driver: ConsensusDriver | undefined;
   #syncing = false;
   #lastCommitAt = 0;
@@ -49,6 +60,7 @@ export class NodeRuntime implements NodeHandle {
     this.store = parts.store;
     for (const p of parts.config.p2p.peers) this.#peerNames.set(toHex(p.publicKey), p.name);
     this.#gossip = new TxGossip((payload) => parts.peer.broadcast('tx', payload), Math.min(1 << 20, parts.app.state.params.maxBlockBytes));
+    this.#gossiped = new IngestQueue((txs) => this.#acceptGossiped(txs), GOSSIP_SLICE_TXS, MAX_GOSSIP_BACKLOG);
     parts.peer.onPeerConnected(() => this.#updatePeerMetric());
     parts.peer.onPeerDisconnected(() => this.#updatePeerMetric());
   }
@@ -109,6 +121,7 @@ export class NodeRuntime implements NodeHandle {
     return result;
   }
 
+  /** Takes a peer's gossip message; its transactions are checked a slice at a time (see IngestQueue). */
   receiveGossipedTxs(from: Uint8Array, payload: Uint8Array): void {
     let txs: Uint8Array[];
     try {
@@ -118,7 +131,12 @@ export class NodeRuntime implements NodeHandle {
       this.#parts.log.debug({ peer: toHex(from).slice(0, 16), reason: (error as Error).message }, 'refused transaction gossip');
       return;
     }
-    for (const bytes of txs) {
+    const dropped = this.#gossiped.push(txs.map((bytes) => ({ from, bytes })));
+    if (dropped > 0) this.#parts.metrics.rejectedTxs.inc({ code: 'GOSSIP_BACKLOG_FULL' }, dropped);
+  }
+
+  #acceptGossiped(txs: readonly GossipedTx[]): void {
+    for (const { from, bytes } of txs) {
       const result = this.#accept(bytes);
       if (!result.ok && result.error.code !== 'DUPLICATE_TX') {
         this.#parts.log.debug({ peer: toHex(from).slice(0, 16), code: result.error.code }, 'refused a gossiped transaction');
@@ -201,6 +219,7 @@ export class NodeRuntime implements NodeHandle {
     const { peer, store, log } = this.#parts;
     await this.#driver?.stop();
     this.#gossip.stop();
+    this.#gossiped.stop();
     await peer.stop();
     for (const waiters of [...this.#waiters.values()]) for (const waiter of [...waiters]) waiter(undefined);
     await store.close();
