@@ -40,6 +40,16 @@ const BENCHMARKS: readonly Benchmark[] = [
     timeoutMinutes: 5,
     ratios: [{ label: 'Ed25519 verify, native / noble', pattern: /native \/ noble: verify ([\d.]+)x/, target: 1 }],
   },
+  {
+    title: 'Codec: canonical MessagePack',
+    what: 'baseline: the msgpackr path the codec replaced (unpack, re-encode, compare), same inputs',
+    args: ['scripts/bench-codec.ts'],
+    timeoutMinutes: 5,
+    ratios: [
+      { label: 'decode transaction, codec / msgpackr path', pattern: /decode transaction .*?([\d.]+)x/, target: 1 },
+      { label: 'decode block, codec / msgpackr path', pattern: /decode block .*?([\d.]+)x/, target: 1 },
+    ],
+  },
   ...[4, 7, 16].map((n) => ({
     title: `Consensus simulator, ${n} validators`,
     what: 'decided heights per second of wall time, no faults and with the mixed fault mix',

@@ -1,5 +1,4 @@
-import { compareBytes, concatBytes, type HashTag } from '@certledger/codec';
-import { sha256 } from '#sha256';
+import { compareBytes, concatBytes, sha256, type HashTag } from '@certledger/codec';
 import { CertificateError } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
 

@@ -2,8 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from './encoding.js';
 import { CodecError } from './errors.js';
-import { toHex } from './hex.js';
-import type { Value } from './value.js';
+import { bytesEqual, toHex } from './hex.js';
+import { oldEncode } from './msgpackr-reference.js';
+import { MAX_DEPTH, type Value } from './value.js';
 
 const valueArb: fc.Arbitrary<Value> = fc.letrec<{ value: Value }>((tie) => ({
   value: fc.oneof(
@@ -118,5 +119,100 @@ describe('decode leaves its input alone', () => {
     const bytes = encode([1, 'two', new Uint8Array([3])]);
     decode(bytes);
     expect(Object.getOwnPropertyNames(bytes)).toEqual(Array.from({ length: bytes.length }, (_, i) => String(i)));
+  });
+});
+
+function hexOf(value: unknown): string {
+  return toHex(encode(value));
+}
+
+function nested(depth: number): Value {
+  let value: Value = 1;
+  for (let i = 0; i < depth; i++) value = [value];
+  return value;
+}
+
+describe('the canonical form, as the msgpackr encoder wrote it', () => {
+  it('puts map keys that are array indices first, in numeric order, then the rest in code-unit order', () => {
+    expect(hexOf({ b: 0, '10': 1, '9': 2, a: 3, '4294967295': 4 })).toBe('85a13902a2313001aa343239343936373239350' + '4a16103a16200');
+    expect(codeOf(() => decode(Buffer.from('82a2313001a13902', 'hex')))).toBe('NON_CANONICAL');
+  });
+
+  it('writes every length with the shortest header, up to 32-bit lengths', () => {
+    const values: unknown[] = [
+      'a'.repeat(65_535),
+      'a'.repeat(65_536),
+      '€'.repeat(21_846),
+      new Uint8Array(65_535),
+      new Uint8Array(65_536),
+      new Array(65_535).fill(0),
+      new Array(65_536).fill(0),
+      Object.fromEntries(Array.from({ length: 65_536 }, (_, i) => [`k${i}`, i])),
+    ];
+    for (const value of values) {
+      const bytes = encode(value);
+      expect(bytesEqual(bytes, oldEncode(value))).toBe(true);
+      expect(bytesEqual(encode(decode(bytes)), bytes)).toBe(true);
+    }
+  });
+
+  it('writes a lone surrogate in a string under 64 units as its three bytes, which decode refuses', () => {
+    expect(hexOf('\ud800')).toBe('a3eda080');
+    expect(codeOf(() => decode(encode('\ud800')))).toBe('NON_CANONICAL');
+  });
+
+  it('writes a lone surrogate in a longer string as U+FFFD, which decode reads back as U+FFFD', () => {
+    const text = `\ud800${'x'.repeat(63)}`;
+    expect(decode(encode(text))).toBe(`\ufffd${'x'.repeat(63)}`);
+  });
+
+  it('keeps a leading U+FEFF in strings of every length', () => {
+    for (const text of ['\ufeffa', `\ufeff${'é'.repeat(40)}`]) expect(decode(encode(text))).toBe(text);
+  });
+
+  it('refuses an array with holes, which the msgpackr encoder wrote with an undefined no decoder took', () => {
+    expect(codeOf(() => encode([, 1]))).toBe('UNSUPPORTED_TYPE');
+  });
+
+  it('takes values nested exactly MAX_DEPTH deep, and refuses one level more', () => {
+    expect(decode(encode(nested(MAX_DEPTH)))).toEqual(nested(MAX_DEPTH));
+    expect(codeOf(() => encode(nested(MAX_DEPTH + 1)))).toBe('TOO_DEEP');
+    expect(codeOf(() => decode(Buffer.from(`${'91'.repeat(MAX_DEPTH + 1)}01`, 'hex')))).toBe('TOO_DEEP');
+  });
+
+  it('reports an out-of-range integer after a fault the reader met first, as the codec always did', () => {
+    expect(codeOf(() => decode(Buffer.from('92cd0001cfffffffffffffffff', 'hex')))).toBe('UNSUPPORTED_TYPE');
+    expect(codeOf(() => decode(Buffer.from('92cd0001c405', 'hex')))).toBe('MALFORMED');
+    expect(codeOf(() => decode(Buffer.from('91cd000100', 'hex')))).toBe('TRAILING_BYTES');
+  });
+});
+
+describe('encode and decode results', () => {
+  it('are not changed by later calls: every output keeps its own bytes', () => {
+    fc.assert(
+      fc.property(fc.array(valueArb, { minLength: 1, maxLength: 40 }), (values) => {
+        const outputs = values.map((value) => encode(value));
+        values.forEach((value, i) => expect(toHex(outputs[i] as Uint8Array)).toBe(hexOf(value)));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('encode gives the same bytes when a getter of the value encodes too', () => {
+    const value = {
+      get inner(): Value {
+        return toHex(encode({ other: [1, 2, 3] }));
+      },
+    };
+    expect(hexOf(value)).toBe(hexOf({ inner: toHex(encode({ other: [1, 2, 3] })) }));
+  });
+
+  it('decode gives byte strings that are views into its input: no copy, and they change if the input does', () => {
+    const input = encode([new Uint8Array([1, 2, 3])]);
+    const [bytes] = decode(input) as [Uint8Array];
+    expect(bytes.buffer).toBe(input.buffer);
+    expect(bytes.constructor).toBe(Uint8Array);
+    input[input.length - 1] = 9;
+    expect([...bytes]).toEqual([1, 2, 9]);
   });
 });

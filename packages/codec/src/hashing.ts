@@ -1,5 +1,6 @@
-import { sha256 as nobleSha256 } from '@noble/hashes/sha2.js';
 import { utf8ToBytes } from '@noble/hashes/utils.js';
+import { sha256 as digest } from '#sha256';
+import { concatBytes } from './hex.js';
 
 export const HASH_BYTES = 32;
 
@@ -36,13 +37,30 @@ function prefixFor(tag: string): Uint8Array {
   return prefix;
 }
 
+/** SHA-256: Node's native one on Node, @noble/hashes elsewhere (package.json "imports"). */
 export function sha256(data: Uint8Array): Uint8Array {
-  return nobleSha256(data);
+  return digest(data);
 }
+
+/**
+ * Tagged inputs are gathered here and hashed in one native call: cheaper than a streaming hash
+ * object, and than a fresh array, which costs an allocation outside the JavaScript heap once
+ * it is over 64 bytes.
+ */
+const SCRATCH_BYTES = 4096;
+const scratch = new Uint8Array(SCRATCH_BYTES);
 
 /** SHA-256 over a length-prefixed tag followed by the parts, in order. */
 export function taggedHash(tag: HashTag, ...parts: Uint8Array[]): Uint8Array {
-  const h = nobleSha256.create().update(prefixFor(tag));
-  for (const part of parts) h.update(part);
-  return h.digest();
+  const prefix = prefixFor(tag);
+  let length = prefix.length;
+  for (const part of parts) length += part.length;
+  if (length > SCRATCH_BYTES) return digest(concatBytes(prefix, ...parts));
+  scratch.set(prefix);
+  let offset = prefix.length;
+  for (const part of parts) {
+    scratch.set(part, offset);
+    offset += part.length;
+  }
+  return digest(scratch.subarray(0, length));
 }

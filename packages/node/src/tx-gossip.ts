@@ -50,8 +50,9 @@ export class TxGossip {
 /** The transactions of a gossip message; throws a sentence when it is not a list of byte strings. */
 export function decodeTxBatch(payload: Uint8Array, maxTxBytes: number): Uint8Array[] {
   try {
+    // Copies: a view would keep the whole message alive for as long as any one transaction waits.
     return readArray(decode(payload, { maxBytes: payload.length }), MAX_TXS_PER_GOSSIP, 'transaction batch').map((tx, i) =>
-      readBytes(tx, `transaction ${i}`, undefined, maxTxBytes),
+      readBytes(tx, `transaction ${i}`, undefined, maxTxBytes).slice(),
     );
   } catch (error) {
     if (error instanceof CodecError) throw new Error(`malformed transaction gossip: ${error.message}`);
