@@ -1,4 +1,4 @@
-import { hex } from '@scure/base';
+import { bytesEqual, compareBytes, toHex } from '@certledger/codec';
 import { leafHash } from '@certledger/merkle';
 import { credentialDigest, entryDigest, flattenEntries, pointerOf, visitEntries, type Entry, type EntryKind, type HashedEntry, type PathSegment } from './entries.js';
 import type { JsonObject } from './json.js';
@@ -41,13 +41,11 @@ export function leafFromDisclosure(unsecured: JsonObject, salts: ReadonlyMap<str
   }
   // A salt for a field the file does not show is not part of any honest file: refuse it, so one certificate has one form.
   if (saltsUsed !== salts.size) return { ok: false, message: 'the proof holds salts for fields the certificate does not show' };
-  const seen = new Set<string>();
-  for (const digest of [...digests, ...hiddenDigests]) {
-    const digestHex = hex.encode(digest);
-    if (seen.has(digestHex)) return { ok: false, message: `the field digest ${digestHex} appears twice` };
-    seen.add(digestHex);
+  const all = [...digests, ...hiddenDigests].sort(compareBytes);
+  for (let i = 1; i < all.length; i++) {
+    if (bytesEqual(all[i - 1]!, all[i]!)) return { ok: false, message: `the field digest ${toHex(all[i]!)} appears twice` };
   }
-  return { ok: true, leaf: leafHash(credentialDigest([...digests, ...hiddenDigests])) };
+  return { ok: true, leaf: leafHash(credentialDigest(all)) };
 }
 
 interface UnsaltedDigest {

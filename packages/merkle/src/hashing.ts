@@ -1,4 +1,4 @@
-import { sha256 } from '@noble/hashes/sha2.js';
+import { concatBytes, sha256 } from '@certledger/codec';
 
 /** Every RFC 9162 hash in this package is a SHA-256 digest. */
 export const HASH_BYTES = 32;
@@ -26,7 +26,7 @@ export function leafHash(data: Uint8Array): Uint8Array {
   if (!(data instanceof Uint8Array)) {
     throw new TypeError(`leaf data must be a Uint8Array, got ${describeValue(data)}`);
   }
-  return sha256.create().update(LEAF_PREFIX).update(data).digest();
+  return sha256(concatBytes(LEAF_PREFIX, data));
 }
 
 /** SHA-256(0x01 || left || right): the hash of an interior node. */
