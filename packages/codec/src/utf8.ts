@@ -52,11 +52,22 @@ function decodeStrictly(bytes: Uint8Array, start: number, end: number): string |
   }
 }
 
+/** ES2024's String.prototype.isWellFormed (Node 20+, current browsers), not yet in the lib this repo compiles against. */
+type WellFormedCheck = { isWellFormed(): boolean };
+
 /**
- * Writes `text` as UTF-8 at `offset` and returns the byte count; `target` must hold three bytes
- * per UTF-16 unit. The encoder this replaced wrote strings under 64 units with its own loop, where
- * a lone surrogate becomes its three-byte form, and longer ones with the platform's encoder, where
- * it becomes U+FFFD; canonical bytes are what it wrote, so both ways stay.
+ * False for a string holding a lone surrogate: it has no UTF-8 form, so no canonical encoding
+ * (the msgpackr encoder wrote bytes no decoder accepts for short ones and U+FFFD for long ones,
+ * giving two strings one encoding). The codec refuses such strings.
+ */
+export function hasUtf8Form(text: string): boolean {
+  return (text as unknown as WellFormedCheck).isWellFormed();
+}
+
+/**
+ * Writes `text`, which {@link hasUtf8Form}, as UTF-8 at `offset` and returns the byte count;
+ * `target` must hold three bytes per UTF-16 unit. Short strings go through a loop here, which
+ * beats the platform encoder's call overhead.
  */
 export function encodeUtf8(text: string, target: Uint8Array, offset: number): number {
   const length = text.length;
@@ -69,7 +80,7 @@ export function encodeUtf8(text: string, target: Uint8Array, offset: number): nu
     } else if (unit < 0x800) {
       target[at++] = 0xc0 | (unit >> 6);
       target[at++] = 0x80 | (unit & 0x3f);
-    } else if ((unit & 0xfc00) === 0xd800 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+    } else if ((unit & 0xfc00) === 0xd800) {
       unit = 0x10000 + ((unit & 0x3ff) << 10) + (text.charCodeAt(++i) & 0x3ff);
       target[at++] = 0xf0 | (unit >> 18);
       target[at++] = 0x80 | ((unit >> 12) & 0x3f);

@@ -1,6 +1,6 @@
 import { CodecError } from './errors.js';
 import { canonicalKeys } from './key-order.js';
-import { encodeUtf8 } from './utf8.js';
+import { encodeUtf8, hasUtf8Form } from './utf8.js';
 import { isPlainMap, MAX_DEPTH } from './value.js';
 
 /**
@@ -116,6 +116,7 @@ class CanonicalWriter {
   }
 
   #string(text: string): void {
+    if (!hasUtf8Form(text)) throw new CodecError('UNSUPPORTED_TYPE', 'a string with a lone surrogate, which has no UTF-8 form');
     const bytes = this.#room(5 + text.length * 3);
     // The header's size depends on the byte count, known only once the text is written: write
     // after room for the header a string of this many units could need, then close any gap.
