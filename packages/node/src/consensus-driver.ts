@@ -9,6 +9,8 @@ import type { Logger } from './logger.js';
 const MAX_PENDING_INPUTS = 20_000;
 /** A lagging peer gets a decision for a height at most this often. */
 const DECISION_RESEND_MS = 500;
+/** Storing a decided block this long or longer is logged as a warning. */
+const SLOW_STORE_MS = 200;
 
 export interface ConsensusNetwork {
   broadcast(bytes: Uint8Array): void;
@@ -160,7 +162,11 @@ export class ConsensusDriver {
         return;
       }
       case 'decided': {
+        const storing = this.#now();
         const block = await app.commit(output.block, output.commitBytes);
+        const storeMs = this.#now() - storing;
+        // A slow store holds up every height after it: tell the operator when the disk is the bottleneck.
+        if (storeMs >= SLOW_STORE_MS) this.#options.log.warn({ height: output.height, ms: storeMs, txs: block.txs.length }, 'storing a decided block was slow');
         events.committed(block, output.round);
         this.#after(this.#options.blockIntervalMs, () => this.#startNextHeight());
         return;
