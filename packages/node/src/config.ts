@@ -41,7 +41,7 @@ export interface ConsensusSettings extends ConsensusTimings {
   readonly maxProposalTxs: number;
 }
 
-export const DEFAULT_MAX_PROPOSAL_TXS = 1000;
+export const DEFAULT_MAX_PROPOSAL_TXS = 2000;
 
 /** Builds the timings by reading each one, so every reader checks the same fields. */
 export function timingsFrom(read: (key: keyof ConsensusTimings) => number): ConsensusTimings {
