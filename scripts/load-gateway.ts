@@ -16,10 +16,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { issueBatch } from '@certledger/certs';
 import { createGateway, type GatewayOptions } from '@certledger/gateway';
-import { testSigner } from '@certledger/ledger/testing';
-import { runAutocannon, startBareServer, type Listening, type LoadMethod, type LoadResult } from '@certledger/gateway/load-testing';
+import { issueAnchoredTestBatch, runAutocannon, startBareServer, type Listening, type LoadMethod, type LoadResult } from '@certledger/gateway/load-testing';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
 import { writeTestNetwork } from '@certledger/node/testing';
 
@@ -132,23 +130,9 @@ function print(results: readonly Measured[]): void {
 
 /** A request body for POST /v1/verify: a certificate issued and anchored on this node, so every check runs and passes. */
 async function anchoredCertificateBody(node: NodeHandle, dir: string): Promise<string> {
-  const batch = issueBatch([{ name: 'Load Test', licenceNumber: 'LT000001', categories: ['B'], address: { city: 'Testville' } }], {
-    chainId: node.state.chainId,
-    issuerId: 'transport',
-    issuerDisplayName: 'Department of Transport',
-    signer: testSigner('issuer-transport'),
-    seq: 0,
-    typeId: 'driving-licence',
-    typeVersion: 1,
-    typeDisplayName: 'Driving licence',
-    schema: { type: 'object' },
-    validFrom: '2026-01-01T00:00:00Z',
-    validUntil: null,
-  });
-  const submitted = node.submitTransaction(batch.anchorTransaction);
-  if (!submitted.ok || !(await node.waitForCommit(submitted.id, 30_000))) throw new Error('the load test certificate was not anchored');
+  const { credentials } = await issueAnchoredTestBatch(node, [{ name: 'Load Test', licenceNumber: 'LT000001', categories: ['B'], address: { city: 'Testville' } }], null);
   const file = join(dir, 'verify-body.json');
-  writeFileSync(file, JSON.stringify({ certificate: batch.credentials[0] }));
+  writeFileSync(file, JSON.stringify({ certificate: credentials[0] }));
   return file;
 }
 

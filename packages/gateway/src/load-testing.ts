@@ -1,11 +1,13 @@
 /**
  * What scripts/load-gateway.ts needs from this package's dependencies: a bare fastify route as
- * the ceiling a gateway route is read against, and autocannon run in its own process so the
- * load generator never shares the server's event loop.
+ * the ceiling a gateway route is read against, autocannon run in its own process so the load
+ * generator never shares the server's event loop, and an anchored certificate to verify.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import Fastify from 'fastify';
+
+export { issueAnchoredTestBatch } from './anchored-certificate.js';
 
 export type LoadMethod = 'GET' | 'POST';
 

@@ -1,15 +1,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { attachAnchorLocation, issueBatch, type JsonObject } from '@certledger/certs';
-import { testSigner } from '@certledger/ledger/testing';
+import { attachAnchorLocation, type JsonObject } from '@certledger/certs';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
 import { writeTestNetwork } from '@certledger/node/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { issueAnchoredTestBatch } from './anchored-certificate.js';
 import { createGateway } from './gateway.js';
 import { NO_SHEDDING } from './test-support/fake-node.js';
-import { transactionProof } from './tx-proof.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certledger-verify-route-'));
 let node: NodeHandle;
@@ -20,24 +19,8 @@ beforeAll(async () => {
   const network = writeTestNetwork(dir, { validators: 1, basePort: 32000 + (process.pid % 400) * 2 });
   node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('verify-route-test', 'error') });
   app = await createGateway(node, NO_SHEDDING);
-  const batch = issueBatch([{ name: 'Grace Hopper', licenceNumber: 'GH654321' }], {
-    chainId: network.chainId,
-    issuerId: 'transport',
-    issuerDisplayName: 'Department of Transport',
-    signer: testSigner('issuer-transport'),
-    seq: 0,
-    typeId: 'driving-licence',
-    typeVersion: 1,
-    typeDisplayName: 'Driving licence',
-    schema: { type: 'object' },
-    validFrom: '2026-01-01T00:00:00Z',
-    validUntil: '2030-01-01T00:00:00Z',
-  });
-  const submitted = await app.inject({ method: 'POST', url: '/v1/transactions', payload: { tx: Buffer.from(batch.anchorTransaction).toString('base64'), wait: 30 } });
-  expect(submitted.statusCode).toBe(201);
-  const location = await transactionProof(node.store, submitted.json().id);
-  if (!location) throw new Error('the anchor transaction has no proof after its commit');
-  certificate = attachAnchorLocation(batch.credentials[0]!, location);
+  const { credentials, location } = await issueAnchoredTestBatch(node, [{ name: 'Grace Hopper', licenceNumber: 'GH654321' }], '2030-01-01T00:00:00Z');
+  certificate = attachAnchorLocation(credentials[0]!, location);
 });
 
 afterAll(async () => {
