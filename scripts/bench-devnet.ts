@@ -260,11 +260,17 @@ async function main(): Promise<void> {
 
     const halfRate = Math.max(1, Math.floor(throughput / 2));
     const steady = load.make(halfRate * halfLoadSeconds);
+    const halfCpuBefore = devnetCpuMicros(devnet.dir);
     const half = await offer(devnet, watcher, steady, halfRate);
+    const halfCpuAfter = devnetCpuMicros(devnet.dir);
     watcher.stop();
     await watching;
     console.log(`\nhalf load: ${halfRate} tx/s offered for ${halfLoadSeconds} s, ${half.latencies.length} committed (refused: ${half.refused}; retried: ${half.retried}; ${half.lost} accepted but not committed)`);
     console.log(`  commit latency p50 ${percentile(half.latencies, 50).toFixed(0)} ms, p99 ${percentile(half.latencies, 99).toFixed(0)} ms (target p99 <= 1000 ms)`);
+    if (halfCpuBefore !== undefined && halfCpuAfter !== undefined) {
+      const perValidator = (halfCpuAfter - halfCpuBefore) / half.latencies.length / validators;
+      console.log(`  CPU per committed tx: ${perValidator.toFixed(0)} µs per validator (${(perValidator / verify.cpuMicros).toFixed(1)} verifies), with cores to spare`);
+    }
   } finally {
     await devnet.shutdown();
     devnet.remove();

@@ -1,8 +1,25 @@
-import { bytesToHex, hexToBytes } from '@noble/hashes/utils.js';
+import { hexToBytes } from '@noble/hashes/utils.js';
 import { CodecError } from './errors.js';
 
+const HEX_DIGITS = new TextEncoder().encode('0123456789abcdef');
+const asciiDecoder = new TextDecoder('latin1');
+/** Where digits are written before becoming a string: reused, as hashes are turned to hex by the thousand. */
+const scratch = new Uint8Array(4096);
+
+/**
+ * Lowercase hex, as one flat string: the digits are written into bytes and decoded once. Built
+ * by concatenation (as @noble/hashes' bytesToHex does), a 64-digit string is a tree of pieces
+ * that V8 must flatten, at twice the cost of building it, when it is first used as a map key.
+ */
 export function toHex(bytes: Uint8Array): string {
-  return bytesToHex(bytes);
+  const length = bytes.length * 2;
+  const digits = length <= scratch.length ? scratch : new Uint8Array(length);
+  for (let i = 0, j = 0; i < bytes.length; i++) {
+    const byte = bytes[i] as number;
+    digits[j++] = HEX_DIGITS[byte >> 4] as number;
+    digits[j++] = HEX_DIGITS[byte & 15] as number;
+  }
+  return asciiDecoder.decode(digits.subarray(0, length));
 }
 
 /** Parses lowercase or uppercase hex; `expectedBytes` pins the length when the caller knows it. */

@@ -7,6 +7,7 @@ export {
   DEFAULT_MAX_TX_BYTES,
   encodeTxBody,
   txSigningDigest,
+  hasValidSignature,
   governanceApprovalDigest,
   txId,
   decodeTransaction,

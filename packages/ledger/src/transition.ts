@@ -1,11 +1,10 @@
 import { toHex } from '@certledger/codec';
-import { verifyRemembered } from '@certledger/crypto';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
 import { applyGovernance, checkApprovals } from './governance.js';
 import { applyAnchor, applyRevoke } from './issuance.js';
 import type { State } from './state.js';
 import { isGovernanceAction, type Transaction } from './transaction.js';
-import { decodeTransaction, txSigningDigest } from './tx-codec.js';
+import { decodeTransaction, hasValidSignature } from './tx-codec.js';
 
 /** Where in the chain a transaction is being applied: the block's height and time. */
 export interface TxContext {
@@ -20,7 +19,7 @@ export interface TxContext {
 export function applyTransactionUnchecked(state: State, tx: Transaction, ctx: TxContext): State {
   const { body } = tx;
   if (body.chainId !== state.chainId) reject('WRONG_CHAIN', `the transaction is for chain "${body.chainId}", this is "${state.chainId}"`);
-  if (!verifyRemembered(tx.signature, txSigningDigest(tx.bodyBytes), body.sender)) {
+  if (!hasValidSignature(tx)) {
     reject('BAD_SIGNATURE', 'the transaction signature does not verify under its sender key');
   }
   const senderHex = toHex(body.sender);

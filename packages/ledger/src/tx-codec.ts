@@ -1,5 +1,5 @@
 import { CodecError, compareBytes, decode, encode, readArray, readBytes, readString, readTuple, readUint, taggedHash, type Value } from '@certledger/codec';
-import type { Signer } from '@certledger/crypto';
+import { verifyRemembered, type Signer } from '@certledger/crypto';
 import { actionPayload, readAction, readKind } from './action-codec.js';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
 import { isGovernanceKind, type Approval, type Transaction, type TxBody } from './transaction.js';
@@ -15,6 +15,24 @@ export function encodeTxBody(body: TxBody): Uint8Array {
 /** What the sender signs: the body bytes under their own tag, so a signature means one thing only. */
 export function txSigningDigest(bodyBytes: Uint8Array): Uint8Array {
   return taggedHash('tx-signing', bodyBytes);
+}
+
+/**
+ * Transactions, as decoded objects, whose sender signature has been checked. A node decodes a
+ * transaction once, on arrival, and hands that object to every block it is proposed in; the
+ * check is a pure function of the object's bytes, which nothing changes once decoded, so its
+ * answer stands for the object's life: the mempool, the proposer and the validator of each
+ * proposal pay for one check between them. A second decoding of the same bytes (a proposal
+ * that arrived before the gossip) still finds the verification remembered by the bytes.
+ */
+const signatureChecked = new WeakSet<Transaction>();
+
+/** Whether the sender's signature over the body verifies (strict Ed25519); checked once per decoded transaction. */
+export function hasValidSignature(tx: Transaction): boolean {
+  if (signatureChecked.has(tx)) return true;
+  if (!verifyRemembered(tx.signature, txSigningDigest(tx.bodyBytes), tx.body.sender)) return false;
+  signatureChecked.add(tx);
+  return true;
 }
 
 /** What each validator approving a governance action signs. */

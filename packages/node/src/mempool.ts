@@ -1,6 +1,5 @@
 import { toHex } from '@certledger/codec';
-import { applyTransaction, decodeTransaction, txSigningDigest, type LedgerError, type State, type Transaction } from '@certledger/ledger';
-import { verifyRemembered } from '@certledger/crypto';
+import { applyTransaction, decodeTransaction, hasValidSignature, type LedgerError, type State, type Transaction } from '@certledger/ledger';
 
 export interface MempoolLimits {
   /** Transactions held at most; a full pool refuses new ones rather than evicting accepted ones. */
@@ -80,7 +79,7 @@ export class Mempool {
       return { ok: false, error: { code: 'BAD_SEQUENCE', message: `sequence ${tx.body.seq} was already used (replay); next is ${next}` } };
     } else if (tx.body.seq > next + this.#limits.maxSeqAhead) {
       return { ok: false, error: { code: 'BAD_SEQUENCE', message: `sequence ${tx.body.seq} is more than ${this.#limits.maxSeqAhead} ahead of the next, ${next}` } };
-    } else if (tx.body.chainId !== state.chainId || !verifyRemembered(tx.signature, txSigningDigest(tx.bodyBytes), tx.body.sender)) {
+    } else if (tx.body.chainId !== state.chainId || !hasValidSignature(tx)) {
       return { ok: false, error: { code: 'BAD_SIGNATURE', message: 'the transaction is not validly signed for this chain by its sender' } };
     }
     const entry = { tx, id, sender, key: bytesKey(tx.bytes), arrival: this.#arrivals++ };

@@ -1,0 +1,159 @@
+/**
+ * What one validator spends per transaction without the network: two validators' ledgers in
+ * this process, a proposer and a follower, each with its own mempool and LevelDB store, take
+ * the same pre-signed anchors as gossip would bring them, then the proposer builds blocks, the
+ * follower judges their bytes, and both store them. Read against one native Ed25519 verify
+ * measured in the same run: every validator must verify every transaction once, so
+ * "verifies per tx" above 1 is overhead.
+ *
+ *   pnpm bench:validator [-- --txs 20000]
+ *
+ * CPU time is the whole process's (garbage-collector helper threads and LevelDB's compaction
+ * included), split by phase; the machine's other load moves it far less than wall time.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PerformanceObserver } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { sha256, taggedHash } from '@certledger/codec';
+import { keyPairFromSeed } from '@certledger/crypto';
+import { signNative, verifyNative } from '@certledger/crypto/native';
+import { makeTx, testNetwork, testSigner } from '@certledger/ledger/testing';
+import { LedgerApp, Mempool } from '@certledger/node';
+import { LedgerStore } from '@certledger/store';
+
+const SENDERS = 100;
+const BLOCK_TXS = 2000;
+
+const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { txs: { type: 'string', default: '20000' } } });
+const totalTxs = Number(values.txs);
+if (!Number.isInteger(totalTxs) || totalTxs < BLOCK_TXS) throw new Error(`--txs must be an integer of at least ${BLOCK_TXS}, got ${values.txs}`);
+
+function cpuMicros(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/**
+ * The CPU time of native Ed25519 verifies, sampled between blocks so that it sees the same
+ * machine load as the work it is compared with.
+ */
+class VerifyBaseline {
+  readonly #pair = keyPairFromSeed(new Uint8Array(32).fill(3));
+  readonly #messages = Array.from({ length: 256 }, (_, i) => taggedHash('tx-signing', Uint8Array.of(i)));
+  readonly #signatures = this.#messages.map((m) => signNative(m, this.#pair.secretKey));
+  #micros = 0;
+  #count = 0;
+
+  sample(): void {
+    const started = cpuMicros();
+    for (let i = 0; i < this.#messages.length; i++) if (verifyNative(this.#signatures[i]!, this.#messages[i]!, this.#pair.publicKey)) this.#count++;
+    this.#micros += cpuMicros() - started;
+  }
+
+  get micros(): number {
+    return this.#micros / this.#count;
+  }
+}
+
+function anchors(chainId: string, count: number): Uint8Array[] {
+  const senders = Array.from({ length: SENDERS }, (_, i) => ({ issuerId: `dept-${i}`, signer: testSigner(`issuer-dept-${i}`), seq: 0 }));
+  return Array.from({ length: count }, (_, i) => {
+    const sender = senders[i % SENDERS]!;
+    const root = sha256(new TextEncoder().encode(`bench ${i}`));
+    return makeTx(chainId, sender.signer, sender.seq++, { kind: 'anchor', issuerId: sender.issuerId, typeId: 'bench-licence', typeVersion: 1, root, leafCount: 1 });
+  });
+}
+
+interface Validator {
+  readonly app: LedgerApp;
+  readonly mempool: Mempool;
+  readonly store: LedgerStore;
+}
+
+async function openValidator(dir: string, name: string, network: ReturnType<typeof testNetwork>): Promise<Validator> {
+  const store = await LedgerStore.open(join(dir, name), network.genesis);
+  const mempool = new Mempool();
+  return { app: new LedgerApp(network.state, store, mempool, BLOCK_TXS), mempool, store };
+}
+
+const phases = new Map<string, number>();
+function timed<T>(phase: string, work: () => T): T {
+  const started = cpuMicros();
+  const result = work();
+  phases.set(phase, (phases.get(phase) ?? 0) + cpuMicros() - started);
+  return result;
+}
+async function timedAsync<T>(phase: string, work: () => Promise<T>): Promise<T> {
+  const started = cpuMicros();
+  const result = await work();
+  phases.set(phase, (phases.get(phase) ?? 0) + cpuMicros() - started);
+  return result;
+}
+
+async function main(): Promise<void> {
+  const network = testNetwork(4, 'bench-chain', SENDERS);
+  console.log(`signing ${totalTxs} anchors from ${SENDERS} senders...`);
+  const txs = anchors(network.genesis.chainId, totalTxs);
+  const baseline = new VerifyBaseline();
+  const dir = mkdtempSync(join(tmpdir(), 'certledger-bench-validator-'));
+  let gcPauseMs = 0;
+  const gcObserver = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) gcPauseMs += entry.duration;
+  });
+  gcObserver.observe({ entryTypes: ['gc'] });
+  try {
+    const proposer = await openValidator(dir, 'proposer', network);
+    const follower = await openValidator(dir, 'follower', network);
+    const started = cpuMicros();
+    let baselineMicros = 0;
+    const wallStarted = performance.now();
+    // Gossip arrives in lumps; blocks are built from what has arrived.
+    for (let offset = 0; offset < totalTxs; offset += BLOCK_TXS) {
+      const lump = txs.slice(offset, offset + BLOCK_TXS);
+      // Copies, as decodeTxBatch makes of a gossip message: no validator shares bytes with another.
+      for (const { mempool, app } of [proposer, follower]) {
+        timed('mempool add', () => {
+          for (const tx of lump) {
+            const added = mempool.add(tx.slice(), app.state);
+            if (!added.ok) throw new Error(`the mempool refused a benchmark transaction: ${added.error.code}: ${added.error.message}`);
+          }
+        });
+      }
+      const block = timed('propose', () => proposer.app.propose(network.genesis.genesisTime + offset + 1, network.validators[0]!.publicKey));
+      if (block.txs.length !== lump.length) throw new Error(`the proposal holds ${block.txs.length} transactions, expected ${lump.length}`);
+      const received = block.bytes.slice();
+      const judged = timed('validate', () => follower.app.validate(received, Number.POSITIVE_INFINITY));
+      if (!judged.ok) throw new Error(`the follower refused the proposal: ${judged.error.code}: ${judged.error.message}`);
+      const commit = new Uint8Array(200);
+      await timedAsync('commit (proposer)', () => proposer.app.commit(block.bytes, commit));
+      await timedAsync('commit (follower)', () => follower.app.commit(received, commit));
+      const sampling = cpuMicros();
+      baseline.sample();
+      baselineMicros += cpuMicros() - sampling;
+    }
+    const cpu = cpuMicros() - started - baselineMicros;
+    const verifyMicros = baseline.micros;
+    const wallSeconds = (performance.now() - wallStarted) / 1000;
+    const perTx = (micros: number) => micros / totalTxs;
+    console.log(`one native verify: ${verifyMicros.toFixed(1)} µs of CPU (sampled between blocks)`);
+    console.log(`${totalTxs} anchors through 2 validators in ${wallSeconds.toFixed(1)} s; CPU per tx per validator (µs, and in verifies):`);
+    const rows: [string, number][] = [
+      ['mempool add', (phases.get('mempool add') ?? 0) / 2],
+      ['propose (proposer only)', phases.get('propose') ?? 0],
+      ['validate (follower only)', phases.get('validate') ?? 0],
+      ['commit', ((phases.get('commit (proposer)') ?? 0) + (phases.get('commit (follower)') ?? 0)) / 2],
+    ];
+    for (const [phase, micros] of rows) console.log(`  ${phase.padEnd(26)} ${perTx(micros).toFixed(1).padStart(7)} µs ${(perTx(micros) / verifyMicros).toFixed(2).padStart(6)}`);
+    console.log(`  ${'total, per validator'.padEnd(26)} ${perTx(cpu / 2).toFixed(1).padStart(7)} µs ${(perTx(cpu / 2) / verifyMicros).toFixed(2).padStart(6)}`);
+    console.log(`  main-thread GC pauses: ${((gcPauseMs * 1000) / totalTxs / 2).toFixed(1)} µs per tx per validator`);
+    await proposer.store.close();
+    await follower.store.close();
+  } finally {
+    gcObserver.disconnect();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();
