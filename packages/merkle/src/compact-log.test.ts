@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { CompactMerkleLog, EMPTY_ROOT, merkleRoot, type CompactMerkleLogState } from './index.js';
+import { CompactMerkleLog, EMPTY_ROOT, appendedState, merkleRoot, type CompactMerkleLogState } from './index.js';
 import { makeLeaves, referenceRoot } from './test-support/rfc9162-reference.js';
 
 describe('CompactMerkleLog', () => {
@@ -119,5 +119,30 @@ describe('CompactMerkleLog', () => {
     expect(() => log.append('leaf' as unknown as Uint8Array)).toThrow(TypeError);
     expect(() => CompactMerkleLog.fromLeaves([new Uint8Array(32), new Uint8Array(1)])).toThrow(/leaf hash at index 1/);
     expect(log.size).toBe(0);
+  });
+});
+
+describe('appendedState', () => {
+  it('gives the state a log reaches by the same appends, and leaves the state it was given as it was', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ minLength: 32, maxLength: 32 }), { maxLength: 80 }), (leaves) => {
+        const log = new CompactMerkleLog();
+        let state: CompactMerkleLogState = log.toState();
+        for (const leaf of leaves) {
+          const before = structuredClone(state);
+          const next = appendedState(state, leaf);
+          expect(state).toEqual(before);
+          log.append(leaf);
+          expect(next).toEqual(log.toState());
+          expect(CompactMerkleLog.fromState(next).root).toEqual(log.root);
+          state = next;
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
+
+  it('refuses leaves that are not 32-byte hashes', () => {
+    expect(() => appendedState(new CompactMerkleLog().toState(), new Uint8Array(31))).toThrow(/leaf hash/);
   });
 });

@@ -16,6 +16,31 @@ function popcount(n: number): number {
 }
 
 /**
+ * Appends a leaf to a frontier of a log of `size` leaves, in place. Like incrementing a binary
+ * counter: each trailing set bit of the size is a complete subtree of the same height as the
+ * one being carried, so the two merge.
+ */
+function pushLeaf(frontier: Uint8Array[], size: number, leafHash: Uint8Array): void {
+  let carried = leafHash;
+  for (let rest = size; rest % 2 === 1; rest = Math.floor(rest / 2)) carried = hashChildren(frontier.pop()!, carried, 0, 0);
+  frontier.push(carried);
+}
+
+/**
+ * The state after appending one leaf, sharing with `state` the hashes both hold, for callers
+ * that keep states as values and never change them (the ledger appends to its logs once per
+ * transaction; copying every frontier hash twice per append, as fromState and toState do to
+ * guard a mutable log, was most of its cost). `leafHash` is kept as given: do not change it.
+ */
+export function appendedState(state: CompactMerkleLogState, leafHash: Uint8Array): CompactMerkleLogState {
+  assertHash(leafHash, 'leaf hash');
+  if (state.size >= Number.MAX_SAFE_INTEGER) throw new RangeError(`compact Merkle log is full at ${state.size} leaves`);
+  const frontier = state.frontier.slice();
+  pushLeaf(frontier, state.size, leafHash);
+  return { size: state.size + 1, frontier };
+}
+
+/**
  * An append-only RFC 9162 log that keeps only O(log n) hashes: enough to append a leaf and to
  * give the root after each append, not to produce proofs (that needs the leaves).
  */
@@ -86,13 +111,7 @@ export class CompactMerkleLog {
     if (this.#size >= Number.MAX_SAFE_INTEGER) {
       throw new RangeError(`compact Merkle log is full at ${this.#size} leaves`);
     }
-    // Like incrementing a binary counter: each trailing set bit of the size is a complete
-    // subtree of the same height as the one being carried, so the two merge.
-    let carried: Uint8Array = leafHash.slice();
-    for (let rest = this.#size; rest % 2 === 1; rest = Math.floor(rest / 2)) {
-      carried = hashChildren(this.#frontier.pop()!, carried, 0, 0);
-    }
-    this.#frontier.push(carried);
+    pushLeaf(this.#frontier, this.#size, leafHash.slice());
     this.#root = undefined;
     return this.#size++;
   }

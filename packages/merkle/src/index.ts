@@ -1,4 +1,4 @@
 export { HASH_BYTES, EMPTY_ROOT, leafHash, nodeHash } from './hashing.js';
 export { merkleRoot, MerkleTree } from './tree.js';
 export { rootFromInclusionProof, verifyInclusion, verifyConsistency } from './verify.js';
-export { CompactMerkleLog, type CompactMerkleLogState } from './compact-log.js';
+export { CompactMerkleLog, appendedState, type CompactMerkleLogState } from './compact-log.js';
