@@ -2,7 +2,13 @@
  * One gateway route under overload, read against a bare fastify route measured in the same run.
  *
  *   pnpm load:gateway [-- --seconds 10 --connections 100 --rounds 2 --route /v1/status --method GET --body FILE]
- *   pnpm load:gateway -- --verify      POST /v1/verify with a certificate anchored on the node
+ *   pnpm load:gateway -- --verify      POST /v1/verify with the certificates of a batch anchored on the node
+ *
+ * --verify issues a batch of 1000 certificates, anchors it, and sends them in turn, one per
+ * request over all connections: the gateway remembers what a batch's certificates share (its
+ * anchor transaction, issuer key, upper Merkle nodes), so a realistic load verifies many
+ * certificates of one batch, not one certificate again and again. The bare route gets the same
+ * bodies in the same order. --body FILE sends that one JSON body with every request.
  *
  * Each target is first measured closed-loop (same connections, 2 s) to find its capacity, then
  * offered three times that rate for --seconds by autocannon in its own process, so the load
@@ -23,6 +29,7 @@ import { writeTestNetwork } from '@certledger/node/testing';
 
 const OVERLOAD_FACTOR = 3;
 const CALIBRATION_SECONDS = 2;
+const VERIFY_BATCH = 1000;
 
 const { values } = parseArgs({
   args: process.argv.slice(2).filter((a) => a !== '--'),
@@ -55,13 +62,15 @@ if (!/^\/[\x21-\x7e]*$/.test(route)) throw new Error(`--route must be a path sta
 const method = values.method.toUpperCase() as LoadMethod;
 if (method !== 'GET' && method !== 'POST') throw new Error(`--method must be GET or POST, got ${values.method}`);
 if (method === 'POST' && values.body === undefined && !values.verify) throw new Error('--method POST needs --body FILE (the JSON request body)');
-if (values.body !== undefined) {
+/** The --body file's JSON on one line, as the load generator's bodies file holds it. */
+function bodyLine(file: string): string {
   try {
-    JSON.parse(readFileSync(values.body, 'utf8'));
+    return JSON.stringify(JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
-    throw new Error(`--body ${values.body} must be a readable JSON file: ${(error as Error).message}`);
+    throw new Error(`--body ${file} must be a readable JSON file: ${(error as Error).message}`);
   }
 }
+const givenBody = values.body === undefined ? undefined : bodyLine(values.body);
 
 interface Measured extends LoadResult {
   readonly target: string;
@@ -71,8 +80,8 @@ interface Measured extends LoadResult {
 }
 
 /** Calibrates the target's capacity, then overloads it while sampling this process's RSS. */
-async function measure(target: string, server: Listening, rate?: number): Promise<Measured> {
-  const run = { url: server.url, method, bodyFile: values.body, connections };
+async function measure(target: string, server: Listening, bodiesFile: string | undefined, rate?: number): Promise<Measured> {
+  const run = { url: server.url, method, bodiesFile, connections };
   const capacity = rate ?? (await runAutocannon({ ...run, seconds: CALIBRATION_SECONDS })).requestsPerSecond;
   const offered = capacity * OVERLOAD_FACTOR;
   console.log(`${target}: capacity ${capacity.toFixed(0)} req/s; offering ${offered.toFixed(0)} req/s over ${connections} connections for ${seconds} s`);
@@ -92,9 +101,9 @@ async function gatewayServer(node: NodeHandle, options: GatewayOptions): Promise
   return { url: `${url}${route}`, close: () => app.close() };
 }
 
-async function measureWith(target: string, server: Listening, rate?: number): Promise<Measured> {
+async function measureWith(target: string, server: Listening, bodiesFile: string | undefined, rate?: number): Promise<Measured> {
   try {
-    return await measure(target, server, rate);
+    return await measure(target, server, bodiesFile, rate);
   } finally {
     await server.close();
   }
@@ -128,11 +137,19 @@ function print(results: readonly Measured[]): void {
   }
 }
 
-/** A request body for POST /v1/verify: a certificate issued and anchored on this node, so every check runs and passes. */
-async function anchoredCertificateBody(node: NodeHandle, dir: string): Promise<string> {
-  const { credentials } = await issueAnchoredTestBatch(node, [{ name: 'Load Test', licenceNumber: 'LT000001', categories: ['B'], address: { city: 'Testville' } }], null);
-  const file = join(dir, 'verify-body.json');
-  writeFileSync(file, JSON.stringify({ certificate: credentials[0] }));
+/** Request bodies for POST /v1/verify: the certificates of a batch issued and anchored on this node, so every check runs and passes. */
+async function anchoredCertificateBodies(node: NodeHandle): Promise<string[]> {
+  const records = Array.from({ length: VERIFY_BATCH }, (_, i) => ({ name: 'Load Test', licenceNumber: `LT${String(i + 1).padStart(6, '0')}`, categories: ['B'], address: { city: 'Testville' } }));
+  const { credentials } = await issueAnchoredTestBatch(node, records, null);
+  return credentials.map((certificate) => JSON.stringify({ certificate }));
+}
+
+/** The bodies the load generator sends in turn, one per line of a file in `dir`; none for a GET. */
+async function requestBodiesFile(node: NodeHandle, dir: string): Promise<string | undefined> {
+  const bodies = values.verify ? await anchoredCertificateBodies(node) : givenBody === undefined ? [] : [givenBody];
+  if (bodies.length === 0) return undefined;
+  const file = join(dir, 'request-bodies.ndjson');
+  writeFileSync(file, `${bodies.join('\n')}\n`);
   return file;
 }
 
@@ -142,20 +159,21 @@ async function main(): Promise<void> {
   const node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('load-gateway', 'error') });
   const results: Measured[] = [];
   try {
-    if (values.verify) values.body = await anchoredCertificateBody(node, dir);
-    console.log(`load: ${method} ${route}${values.body ? ` with body ${values.body}` : ''}, overload ${OVERLOAD_FACTOR}x capacity, ${seconds} s per run`);
+    const bodies = await requestBodiesFile(node, dir);
+    const sent = values.verify ? ` with the ${VERIFY_BATCH} certificates of one anchored batch in turn` : values.body ? ` with body ${values.body}` : '';
+    console.log(`load: ${method} ${route}${sent}, overload ${OVERLOAD_FACTOR}x capacity, ${seconds} s per run`);
     // Bare and gateway runs alternate, and the best round of each is compared: other work on
     // the machine only ever slows a run down, so the best is the least disturbed.
     const bareRuns: Measured[] = [];
     const unlimitedRuns: Measured[] = [];
     for (let round = 1; round <= rounds; round++) {
       const label = rounds > 1 ? ` (round ${round})` : '';
-      bareRuns.push(await measureWith(`bare fastify ${method} ${route}${label}`, await startBareServer(route, method)));
-      unlimitedRuns.push(await measureWith(`gateway ${method} ${route}, no rate limit${label}`, await gatewayServer(node, { rateLimit: false })));
+      bareRuns.push(await measureWith(`bare fastify ${method} ${route}${label}`, await startBareServer(route, method), bodies));
+      unlimitedRuns.push(await measureWith(`gateway ${method} ${route}, no rate limit${label}`, await gatewayServer(node, { rateLimit: false }), bodies));
     }
     const best = (runs: Measured[]) => runs.reduce((a, b) => (b.requestsPerSecond > a.requestsPerSecond ? b : a));
     results.push(best(bareRuns), best(unlimitedRuns));
-    results.push(await measureWith(`gateway ${method} ${route}, default per-client limits`, await gatewayServer(node, { rateLimit: { exempt: [] } }), best(unlimitedRuns).capacity));
+    results.push(await measureWith(`gateway ${method} ${route}, default per-client limits`, await gatewayServer(node, { rateLimit: { exempt: [] } }), bodies, best(unlimitedRuns).capacity));
     if (rounds > 1) {
       console.log(`rounds: bare ${bareRuns.map((r) => r.requestsPerSecond.toFixed(0)).join(', ')} req/s; gateway ${unlimitedRuns.map((r) => r.requestsPerSecond.toFixed(0)).join(', ')} req/s; the best of each is compared`);
     }

@@ -1,5 +1,6 @@
 import { base64, base64urlnopad, hex } from '@scure/base';
-import { bytesEqual, fromHex } from '@certledger/codec';
+import { bytesEqual, HASH_BYTES } from '@certledger/codec';
+import { BoundedLru } from '@certledger/crypto';
 import { CertificateError } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
 import { MAX_ENTRIES } from './entries.js';
@@ -120,23 +121,56 @@ function readText(value: Json | undefined, path: string, maxChars = 256): string
   return value;
 }
 
+const NOT_HEX = 0xff;
+/** The value of each lowercase hex digit by character code, NOT_HEX for every other code below 128. */
+const HEX_DIGITS = Uint8Array.from({ length: 128 }, (_, code) => {
+  const digit = '0123456789abcdef'.indexOf(String.fromCharCode(code));
+  return digit < 0 ? NOT_HEX : digit;
+});
+
+/** 64 lowercase hex digits, checked and decoded in one pass: files hold many, so no regex and second pass. */
+function hashFromHex(value: Json | undefined): Uint8Array | undefined {
+  if (typeof value !== 'string' || value.length !== 2 * HASH_BYTES) return undefined;
+  const hash = new Uint8Array(HASH_BYTES);
+  for (let i = 0; i < HASH_BYTES; i++) {
+    const high = HEX_DIGITS[value.charCodeAt(2 * i)] ?? NOT_HEX;
+    const low = HEX_DIGITS[value.charCodeAt(2 * i + 1)] ?? NOT_HEX;
+    if (high === NOT_HEX || low === NOT_HEX) return undefined;
+    hash[i] = high * 16 + low;
+  }
+  return hash;
+}
+
 function readHash(value: Json | undefined, path: string): Uint8Array {
-  if (typeof value !== 'string' || !/^[0-9a-f]{64}$/.test(value)) malformed(path, 'must be 64 lowercase hex digits');
-  return fromHex(value);
+  return hashFromHex(value) ?? malformed(path, 'must be 64 lowercase hex digits');
 }
 
 function readHashList(value: Json | undefined, path: string, max: number): Uint8Array[] {
   if (!Array.isArray(value) || value.length > max) malformed(path, `must be a list of at most ${max} hashes`);
-  return value.map((item, i) => readHash(item, `${path}[${i}]`));
+  return value.map((item, i) => hashFromHex(item) ?? malformed(`${path}[${i}]`, 'must be 64 lowercase hex digits'));
 }
 
-function readBase64(value: Json | undefined, path: string): Uint8Array {
+export function readBase64(value: Json | undefined, path: string): Uint8Array {
   if (typeof value !== 'string' || value.length > MAX_BLOB_CHARS) malformed(path, 'must be base64 text');
   try {
     return base64.decode(value);
   } catch {
     return malformed(path, 'is not valid base64');
   }
+}
+
+/** Longer header or commit texts are decoded every time, so the memory below stays small. */
+const MAX_REMEMBERED_BLOB_CHARS = 16 * 1024;
+/**
+ * The block header and commit of an anchor's location, decoded by their base64 text: every
+ * credential of a batch carries the same ones, and base64 costs more than the rest of the
+ * proof. Credentials read from the same text share the bytes, which no reader writes into.
+ */
+const rememberedBlobs = new BoundedLru<string, Uint8Array>(64);
+
+function readRepeatedBase64(value: Json | undefined, path: string): Uint8Array {
+  if (typeof value !== 'string' || value.length > MAX_REMEMBERED_BLOB_CHARS) return readBase64(value, path);
+  return rememberedBlobs.getOrAdd(value, () => readBase64(value, path));
 }
 
 function readSalts(value: Json | undefined, path: string): Map<string, Uint8Array> {
@@ -173,12 +207,17 @@ function readLocation(value: Json | undefined, path: string): AnchorLocation {
     txIndex: readCount(value.txIndex, `${path}.txIndex`),
     txCount: readCount(value.txCount, `${path}.txCount`),
     txInclusionPath: readHashList(value.txInclusionPath, `${path}.txInclusionPath`, MAX_PATH_LENGTH),
-    header: readBase64(value.header, `${path}.header`),
-    commit: readBase64(value.commit, `${path}.commit`),
+    header: readRepeatedBase64(value.header, `${path}.header`),
+    commit: readRepeatedBase64(value.commit, `${path}.commit`),
   };
 }
 
-export function parseAnchorProof(value: Json, path = 'proof'): AnchorProof {
+/**
+ * Reads a certledger proof. `anchorTransaction`, when given, must be the bytes of the proof's
+ * own `anchorTransaction` text, already decoded by the caller (parseCertificate remembers a
+ * batch's transaction by its text).
+ */
+export function parseAnchorProof(value: Json, path = 'proof', anchorTransaction?: Uint8Array): AnchorProof {
   if (!isJsonObject(value) || value.type !== ANCHOR_PROOF_TYPE) malformed(path, `must be a ${ANCHOR_PROOF_TYPE}`);
   onlyFields(value, path, ['type', 'chainId', 'leafIndex', 'inclusionPath', 'salts', 'hiddenDigests', 'anchorTransaction', 'anchor']);
   return {
@@ -187,7 +226,7 @@ export function parseAnchorProof(value: Json, path = 'proof'): AnchorProof {
     inclusionPath: readHashList(value.inclusionPath, `${path}.inclusionPath`, MAX_PATH_LENGTH),
     salts: readSalts(value.salts, `${path}.salts`),
     hiddenDigests: readHashList(value.hiddenDigests, `${path}.hiddenDigests`, MAX_ENTRIES),
-    anchorTransaction: readBase64(value.anchorTransaction, `${path}.anchorTransaction`),
+    anchorTransaction: anchorTransaction ?? readBase64(value.anchorTransaction, `${path}.anchorTransaction`),
     anchor: value.anchor === undefined || value.anchor === null ? null : readLocation(value.anchor, `${path}.anchor`),
   };
 }
@@ -199,12 +238,17 @@ export function splitProofs(credential: JsonObject): { unsecured: JsonObject; pr
   return { unsecured, proofs: list.filter(isJsonObject) };
 }
 
-/** The credential's certledger proof, and the other proofs beside it. */
-export function findAnchorProof(credential: JsonObject): { proof: AnchorProof; others: JsonObject[] } {
-  const { proofs } = splitProofs(credential);
+/** Among a credential's proofs, the certledger proof as the file writes it (not yet read), and the others. */
+export function selectAnchorProof(proofs: readonly JsonObject[]): { ours: JsonObject; others: JsonObject[] } {
   const ours = proofs.filter((p) => p.type === ANCHOR_PROOF_TYPE);
   if (ours.length !== 1) malformed('proof', `must hold exactly one ${ANCHOR_PROOF_TYPE}, found ${ours.length}`);
-  return { proof: parseAnchorProof(ours[0] as JsonObject), others: proofs.filter((p) => p.type !== ANCHOR_PROOF_TYPE) };
+  return { ours: ours[0] as JsonObject, others: proofs.filter((p) => p.type !== ANCHOR_PROOF_TYPE) };
+}
+
+/** The credential's certledger proof, and the other proofs beside it. */
+export function findAnchorProof(credential: JsonObject): { proof: AnchorProof; others: JsonObject[] } {
+  const { ours, others } = selectAnchorProof(splitProofs(credential).proofs);
+  return { proof: parseAnchorProof(ours), others };
 }
 
 /** The same credential with its certledger proof replaced. */

@@ -1,4 +1,4 @@
-import { compareBytes, concatBytes, sha256, type HashTag } from '@certledger/codec';
+import { compareBytes, sha256, type HashTag } from '@certledger/codec';
 import { CertificateError } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
 
@@ -126,9 +126,9 @@ const KEY_SEGMENT = 0;
 const INDEX_SEGMENT = 1;
 
 /**
- * Writes an entry's hashed bytes into one growing buffer, reused because issuance hashes
- * millions of entries. Every variable-length part carries its length, so one byte string
- * stands for exactly one (path, salt, kind, text).
+ * Writes an entry's hashed bytes (or a credential digest's) into one growing buffer, reused
+ * because issuance hashes millions of entries. Every variable-length part carries its length,
+ * so one byte string stands for exactly one (path, salt, kind, text).
  */
 class EntryWriter {
   #bytes = new Uint8Array(1024);
@@ -153,6 +153,14 @@ class EntryWriter {
     this.#uint32(salt.length);
     this.#raw(salt);
     this.#text(entry.text);
+    return this.#bytes.subarray(0, this.#length);
+  }
+
+  /** The leaf tag prefix, then the digests one after another: the whole input of a credential digest. */
+  taggedDigestsOf(digests: readonly Uint8Array[]): Uint8Array {
+    this.#length = 0;
+    this.#raw(LEAF_TAG);
+    for (const digest of digests) this.#raw(digest);
     return this.#bytes.subarray(0, this.#length);
   }
 
@@ -241,5 +249,10 @@ export function entryDigest(entry: HashedEntry, salt: Uint8Array): Uint8Array {
  * digest) leaves the result unchanged and reveals nothing about where the entry was.
  */
 export function credentialDigest(digests: readonly Uint8Array[]): Uint8Array {
-  return sha256(concatBytes(LEAF_TAG, ...[...digests].sort(compareBytes)));
+  return credentialDigestOfSorted([...digests].sort(compareBytes));
+}
+
+/** {@link credentialDigest} of digests the caller has already sorted. */
+export function credentialDigestOfSorted(sorted: readonly Uint8Array[]): Uint8Array {
+  return sha256(writer.taggedDigestsOf(sorted));
 }

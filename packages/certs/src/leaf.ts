@@ -1,6 +1,6 @@
 import { bytesEqual, compareBytes, toHex } from '@certledger/codec';
 import { leafHash } from '@certledger/merkle';
-import { credentialDigest, entryDigest, flattenEntries, pointerOf, visitEntries, type Entry, type EntryKind, type HashedEntry, type PathSegment } from './entries.js';
+import { credentialDigest, credentialDigestOfSorted, entryDigest, pointerOf, visitEntries, type EntryKind, type HashedEntry, type PathSegment } from './entries.js';
 import type { JsonObject } from './json.js';
 
 /** Entries outside credentialSubject (issuer, dates, type) are always shown, so need no salt. */
@@ -10,14 +10,47 @@ function isSubjectPath(path: readonly PathSegment[]): boolean {
   return path[0] === 'credentialSubject';
 }
 
-export function isSubjectEntry(entry: Entry): boolean {
-  return isSubjectPath(entry.path);
+interface UnsaltedDigest {
+  readonly entry: HashedEntry;
+  readonly digest: Uint8Array;
 }
 
-/** `credentialSubject: {}` left behind when a holder hid every field stands for nothing. */
-function isEmptiedSubject(entry: Entry, salts: ReadonlyMap<string, Uint8Array>): boolean {
-  return entry.kind === 'empty-object' && entry.path.length === 1 && !salts.has(entry.pointer);
+function isSameEntry(a: HashedEntry, path: readonly PathSegment[], kind: EntryKind, text: string): boolean {
+  return a.kind === kind && a.text === text && a.path.length === path.length && a.path.every((segment, i) => segment === path[i]);
 }
+
+/** Longer texts are hashed every time, so remembered entries stay small. */
+const MAX_REMEMBERED_TEXT = 1024;
+
+/**
+ * Digests of unsalted entries: context, type, issuer, dates and schema repeat in every
+ * credential of a type. Found by their text and reused only when path and kind are the same
+ * too, so a digest is always that of exactly what would be hashed. Bounded: emptied when full
+ * (each credential's own id adds an entry that never comes back).
+ */
+export class UnsaltedDigests {
+  readonly #byText = new Map<string, UnsaltedDigest>();
+  readonly #capacity: number;
+
+  constructor(capacity: number) {
+    this.#capacity = capacity;
+  }
+
+  digestOf(path: readonly PathSegment[], kind: EntryKind, text: string): Uint8Array {
+    const known = this.#byText.get(text);
+    if (known && isSameEntry(known.entry, path, kind, text)) return known.digest;
+    const entry = { path: path.slice(), kind, text };
+    const digest = entryDigest(entry, NO_SALT);
+    if (text.length <= MAX_REMEMBERED_TEXT) {
+      if (this.#byText.size >= this.#capacity) this.#byText.clear();
+      this.#byText.set(text, { entry, digest });
+    }
+    return digest;
+  }
+}
+
+/** Shared by every verification: the digests depend on nothing but the entries. */
+const verifiedUnsalted = new UnsaltedDigests(4096);
 
 export type LeafResult = { readonly ok: true; readonly leaf: Uint8Array } | { readonly ok: false; readonly message: string };
 
@@ -28,33 +61,32 @@ export type LeafResult = { readonly ok: true; readonly leaf: Uint8Array } | { re
 export function leafFromDisclosure(unsecured: JsonObject, salts: ReadonlyMap<string, Uint8Array>, hiddenDigests: readonly Uint8Array[]): LeafResult {
   const digests: Uint8Array[] = [];
   let saltsUsed = 0;
-  for (const entry of flattenEntries(unsecured)) {
-    if (!isSubjectEntry(entry)) {
-      digests.push(entryDigest(entry, NO_SALT));
-      continue;
+  let unsaltedField: string | undefined;
+  visitEntries(unsecured, (path, kind, text) => {
+    if (!isSubjectPath(path)) {
+      digests.push(verifiedUnsalted.digestOf(path, kind, text));
+      return;
     }
-    if (isEmptiedSubject(entry, salts)) continue;
-    const salt = salts.get(entry.pointer);
-    if (!salt) return { ok: false, message: `the field ${entry.pointer} has no salt: it is not part of what was issued` };
-    digests.push(entryDigest(entry, salt));
-    saltsUsed++;
-  }
+    if (unsaltedField !== undefined) return;
+    const pointer = pointerOf(path);
+    const salt = salts.get(pointer);
+    if (salt) {
+      digests.push(entryDigest({ path, kind, text }, salt));
+      saltsUsed++;
+    } else if (kind !== 'empty-object' || path.length !== 1) {
+      // `credentialSubject: {}` left behind when a holder hid every field stands for nothing.
+      unsaltedField = pointer;
+    }
+  });
+  if (unsaltedField !== undefined) return { ok: false, message: `the field ${unsaltedField} has no salt: it is not part of what was issued` };
   // A salt for a field the file does not show is not part of any honest file: refuse it, so one certificate has one form.
   if (saltsUsed !== salts.size) return { ok: false, message: 'the proof holds salts for fields the certificate does not show' };
-  const all = [...digests, ...hiddenDigests].sort(compareBytes);
-  for (let i = 1; i < all.length; i++) {
-    if (bytesEqual(all[i - 1]!, all[i]!)) return { ok: false, message: `the field digest ${toHex(all[i]!)} appears twice` };
+  for (const digest of hiddenDigests) digests.push(digest);
+  digests.sort(compareBytes);
+  for (let i = 1; i < digests.length; i++) {
+    if (bytesEqual(digests[i - 1]!, digests[i]!)) return { ok: false, message: `the field digest ${toHex(digests[i]!)} appears twice` };
   }
-  return { ok: true, leaf: leafHash(credentialDigest(all)) };
-}
-
-interface UnsaltedDigest {
-  readonly entry: HashedEntry;
-  readonly digest: Uint8Array;
-}
-
-function isSameEntry(a: HashedEntry, path: readonly PathSegment[], kind: EntryKind, text: string): boolean {
-  return a.kind === kind && a.text === text && a.path.length === path.length && a.path.every((segment, i) => segment === path[i]);
+  return { ok: true, leaf: leafHash(credentialDigestOfSorted(digests)) };
 }
 
 export interface SaltedLeaf {
@@ -71,15 +103,13 @@ export interface SaltedLeaf {
 
 /**
  * Salts and hashes credentials being issued, in one walk over each credential's entries, with
- * a fresh salt for every subject entry. The unsalted entries (issuer, type, dates) repeat in
- * every credential of a batch, so the digest of the n-th one is remembered and reused while
- * its path, kind and text stay the same. Gives the leaf {@link leafFromDisclosure} computes
- * from the credential and its salts by pointer.
+ * a fresh salt for every subject entry; the unsalted entries' digests are remembered. Gives
+ * the leaf {@link leafFromDisclosure} computes from the credential and its salts by pointer.
  */
 export class IssuanceHasher {
   readonly #randomBytes: (length: number) => Uint8Array;
   readonly #saltBytes: number;
-  readonly #unsalted: UnsaltedDigest[] = [];
+  readonly #unsalted = new UnsaltedDigests(1024);
 
   constructor(randomBytes: (length: number) => Uint8Array, saltBytes: number) {
     this.#randomBytes = randomBytes;
@@ -91,21 +121,12 @@ export class IssuanceHasher {
     const subjectEntries: HashedEntry[] = [];
     visitEntries(unsecured, (path, kind, text) => {
       if (isSubjectPath(path)) subjectEntries.push({ path: path.slice(), kind, text });
-      else digests.push(this.#unsaltedDigest(digests.length, path, kind, text));
+      else digests.push(this.#unsalted.digestOf(path, kind, text));
     });
     const saltBytes = this.#saltBytes;
     const salts = this.#randomBytes(subjectEntries.length * saltBytes);
     subjectEntries.forEach((entry, i) => digests.push(entryDigest(entry, salts.subarray(i * saltBytes, (i + 1) * saltBytes))));
     return { leaf: leafHash(credentialDigest(digests)), pointers: subjectEntries.map((entry) => pointerOf(entry.path)), salts };
-  }
-
-  #unsaltedDigest(position: number, path: readonly PathSegment[], kind: EntryKind, text: string): Uint8Array {
-    const known = this.#unsalted[position];
-    if (known && isSameEntry(known.entry, path, kind, text)) return known.digest;
-    const entry = { path: path.slice(), kind, text };
-    const digest = entryDigest(entry, NO_SALT);
-    this.#unsalted[position] = { entry, digest };
-    return digest;
   }
 }
 

@@ -1,6 +1,6 @@
 import { bytesEqual, toHex } from '@certledger/codec';
 import { ConsensusError, ValidatorSet, verifyCommit, type Validator } from '@certledger/consensus';
-import { verifyRemembered } from '@certledger/crypto';
+import { BoundedLru, verifyRemembered } from '@certledger/crypto';
 import { blockHash, decodeHeader } from '@certledger/ledger';
 import { leafHash, verifyInclusion } from '@certledger/merkle';
 import type { AnchorLocation } from './anchor-proof.js';
@@ -11,12 +11,48 @@ export interface TrustedValidators {
   readonly validators: readonly Validator[];
 }
 
+interface CheckedLocation {
+  readonly anchorTx: Uint8Array;
+  readonly location: AnchorLocation;
+  readonly chainId: string;
+  readonly problem: string | undefined;
+}
+
+/**
+ * Locations checked lately, by block and transaction: every certificate of a batch carries the
+ * same one. An answer is reused only when every input equals the one it was computed from,
+ * byte for byte (copies are kept), so it is always the answer a fresh check would give.
+ */
+const checkedLocations = new BoundedLru<string, CheckedLocation>(64);
+
+function sameLocation(a: AnchorLocation, b: AnchorLocation): boolean {
+  return (
+    a.height === b.height &&
+    a.txIndex === b.txIndex &&
+    a.txCount === b.txCount &&
+    bytesEqual(a.blockHash, b.blockHash) &&
+    bytesEqual(a.header, b.header) &&
+    a.txInclusionPath.length === b.txInclusionPath.length &&
+    a.txInclusionPath.every((hash, i) => bytesEqual(hash, b.txInclusionPath[i]!))
+  );
+}
+
 /**
  * Checks that the location a file gives is self-consistent: the header hashes to the block
  * hash, names the height, and its txRoot includes the anchor transaction. Says what failed,
  * or returns undefined. Whether the block is final is a separate question (see below).
  */
 export function locationProblem(anchorTx: Uint8Array, location: AnchorLocation, chainId: string): string | undefined {
+  const key = `${toHex(location.blockHash)}/${location.txIndex}`;
+  const known = checkedLocations.get(key);
+  if (known && known.chainId === chainId && bytesEqual(known.anchorTx, anchorTx) && sameLocation(known.location, location)) return known.problem;
+  const problem = checkLocation(anchorTx, location, chainId);
+  const copy = { ...location, blockHash: location.blockHash.slice(), header: location.header.slice(), txInclusionPath: location.txInclusionPath.map((hash) => hash.slice()) };
+  checkedLocations.set(key, { anchorTx: anchorTx.slice(), location: copy, chainId, problem });
+  return problem;
+}
+
+function checkLocation(anchorTx: Uint8Array, location: AnchorLocation, chainId: string): string | undefined {
   if (!bytesEqual(blockHash(location.header), location.blockHash)) return 'the block header in the file does not hash to the block hash it names';
   let header;
   try {

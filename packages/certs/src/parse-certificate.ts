@@ -1,9 +1,10 @@
-import { decodeTransaction, type Anchor, type Transaction } from '@certledger/ledger';
-import { findAnchorProof, splitProofs, type AnchorProof } from './anchor-proof.js';
+import { BoundedLru } from '@certledger/crypto';
+import { decodeTransaction, txSigningDigest, type Anchor, type Transaction } from '@certledger/ledger';
+import { parseAnchorProof, readBase64, selectAnchorProof, splitProofs, type AnchorProof } from './anchor-proof.js';
 import { CREDENTIAL_TYPE, VC_CONTEXT_V2, parseCertTypeUrn, parseDateTimeStamp } from './credential.js';
 import { publicKeyFromDidKey } from './data-integrity/multikey.js';
 import { CertificateError } from './errors.js';
-import { isJsonObject, type JsonObject } from './json.js';
+import { isJsonObject, type Json, type JsonObject } from './json.js';
 
 export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
 
@@ -27,6 +28,8 @@ export interface ParsedCertificate {
   readonly subject: JsonObject;
   readonly anchorTx: Transaction;
   readonly anchorAction: Anchor;
+  /** What the anchor transaction's signature signs. */
+  readonly anchorSigningDigest: Uint8Array;
 }
 
 function malformed(message: string): never {
@@ -51,12 +54,38 @@ function readJson(input: unknown): JsonObject {
   return value;
 }
 
-function readAnchorTx(bytes: Uint8Array): { tx: Transaction; action: Anchor } {
+interface DecodedAnchor {
+  readonly bytes: Uint8Array;
+  readonly tx: Transaction;
+  readonly action: Anchor;
+  readonly signingDigest: Uint8Array;
+}
+
+/*
+ * Every certificate of a batch carries the same anchor transaction text and issuer did:key.
+ * Decoding them (base64, the transaction and its two hashes; base58) costs more than the rest
+ * of parsing, so what they decode to is remembered by their text: a pure function's result,
+ * never a guess. Only what decoded is remembered, and a valid anchor transaction or key is
+ * short, so memory stays bounded. The values are shared by every certificate parsed from the
+ * same text: their objects are frozen, and no reader writes into their bytes.
+ */
+const REMEMBERED_BATCHES = 256;
+const anchorTransactions = new BoundedLru<string, DecodedAnchor>(REMEMBERED_BATCHES);
+const issuerKeys = new BoundedLru<string, Uint8Array>(REMEMBERED_BATCHES);
+
+function decodeAnchorTransaction(value: Json | undefined): DecodedAnchor {
+  const bytes = readBase64(value, 'proof.anchorTransaction');
   const decoded = decodeTransaction(bytes);
   if (!decoded.ok) malformed(`proof.anchorTransaction: ${decoded.error.message}`);
-  const action = decoded.value.body.action;
+  const tx = decoded.value;
+  const action = tx.body.action;
   if (action.kind !== 'anchor') malformed(`proof.anchorTransaction is a ${action.kind} transaction, not an anchor`);
-  return { tx: decoded.value, action };
+  [action, tx.body, tx.approvals, tx].forEach(Object.freeze);
+  return Object.freeze({ bytes, tx, action, signingDigest: txSigningDigest(tx.bodyBytes) });
+}
+
+function readAnchorTransaction(value: Json | undefined): DecodedAnchor {
+  return typeof value === 'string' ? anchorTransactions.getOrAdd(value, decodeAnchorTransaction) : decodeAnchorTransaction(value);
 }
 
 /** Checks a certificate's structure (text, bytes or parsed JSON); throws CertificateError MALFORMED. */
@@ -71,7 +100,7 @@ export function parseCertificate(input: unknown): ParsedCertificate {
   if (typeof credential.id !== 'string') malformed('id must be a text');
   const issuer = credential.issuer;
   if (!isJsonObject(issuer) || typeof issuer.id !== 'string' || typeof issuer.name !== 'string') malformed('issuer must be an object with id and name');
-  const issuerKey = publicKeyFromDidKey(issuer.id);
+  const issuerKey = issuerKeys.getOrAdd(issuer.id, publicKeyFromDidKey);
   const validFromMs = parseDateTimeStamp(credential.validFrom);
   if (validFromMs === undefined) malformed('validFrom must be a date-time with a time zone');
   const hasUntil = credential.validUntil !== undefined;
@@ -81,12 +110,15 @@ export function parseCertificate(input: unknown): ParsedCertificate {
   const claimedType = isJsonObject(schema) && typeof schema.id === 'string' ? parseCertTypeUrn(schema.id) : undefined;
   if (!claimedType) malformed('credentialSchema.id must name a certificate type: urn:certledger:<chain>:cert-type:<type>:<version>');
   if (!isJsonObject(credential.credentialSubject)) malformed('credentialSubject must be an object');
-  const { proof, others } = findAnchorProof(credential);
-  const { tx, action } = readAnchorTx(proof.anchorTransaction);
+  const { unsecured, proofs } = splitProofs(credential);
+  const { ours, others } = selectAnchorProof(proofs);
+  const anchor = readAnchorTransaction(ours.anchorTransaction);
+  const proof = parseAnchorProof(ours, 'proof', anchor.bytes);
+  const { tx, action } = anchor;
   if (tx.body.chainId !== proof.chainId) malformed(`proof.chainId "${proof.chainId}" differs from the anchor transaction's chain "${tx.body.chainId}"`);
   return {
     credential,
-    unsecured: splitProofs(credential).unsecured,
+    unsecured,
     proof,
     otherProofs: others,
     id: credential.id,
@@ -102,5 +134,6 @@ export function parseCertificate(input: unknown): ParsedCertificate {
     subject: credential.credentialSubject,
     anchorTx: tx,
     anchorAction: action,
+    anchorSigningDigest: anchor.signingDigest,
   };
 }

@@ -9,6 +9,7 @@ import { makeKeyPair } from './secret.js';
 import { hasAcceptableKeyEncoding, passesStrictPrechecks, PUBLIC_KEY_BYTES, SEED_BYTES } from './strict-rule.js';
 
 export { PUBLIC_KEY_BYTES, SIGNATURE_BYTES, SEED_BYTES } from './strict-rule.js';
+export { BoundedLru } from './lru.js';
 
 export type KeyPair = {
   publicKey: Uint8Array;

@@ -1,10 +1,11 @@
 /**
  * What scripts/load-gateway.ts needs from this package's dependencies: a bare fastify route as
  * the ceiling a gateway route is read against, autocannon run in its own process so the load
- * generator never shares the server's event loop, and an anchored certificate to verify.
+ * generator never shares the server's event loop, and anchored certificates to verify.
  */
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import Fastify from 'fastify';
 
 export { issueAnchoredTestBatch } from './anchored-certificate.js';
@@ -27,8 +28,8 @@ export async function startBareServer(path: string, method: LoadMethod): Promise
 export interface LoadRun {
   readonly url: string;
   readonly method: LoadMethod;
-  /** A file holding the JSON request body. */
-  readonly bodyFile?: string;
+  /** A file of JSON request bodies, one per line, sent in turn (each request takes the next). */
+  readonly bodiesFile?: string;
   readonly connections: number;
   readonly seconds: number;
   /** Requests per second offered over all connections; as fast as answers come when absent. */
@@ -58,14 +59,12 @@ interface AutocannonJson {
   readonly timeouts: number;
 }
 
-const autocannonCli = createRequire(import.meta.url).resolve('autocannon');
+const tsxLoader = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+const runner = fileURLToPath(new URL('./autocannon-runner.ts', import.meta.url));
 
-/** Runs autocannon as a child process for `run.seconds` (killed if it overruns by 30 s). */
+/** Runs autocannon in a child process (autocannon-runner.ts) for `run.seconds` (killed if it overruns by 30 s). */
 export function runAutocannon(run: LoadRun): Promise<LoadResult> {
-  const args = [autocannonCli, '--json', '--no-progress', '-c', String(run.connections), '-d', String(run.seconds), '-m', run.method];
-  if (run.overallRate !== undefined) args.push('-R', String(Math.max(1, Math.round(run.overallRate))));
-  if (run.bodyFile !== undefined) args.push('-i', run.bodyFile, '-H', 'content-type=application/json');
-  args.push(run.url);
+  const args = ['--import', tsxLoader, runner, JSON.stringify(run)];
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];

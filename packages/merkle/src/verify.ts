@@ -23,6 +23,51 @@ function isProof(value: unknown): value is readonly Uint8Array[] {
 const isOdd = (n: number): boolean => n % 2 === 1;
 const half = (n: number): number => Math.floor(n / 2);
 
+/** Whether the inputs of an inclusion proof are well-formed: hashes, sizes and an index in range. */
+export function isInclusionInput(leafHash: unknown, index: unknown, treeSize: unknown, proof: unknown): boolean {
+  return isHash(leafHash) && isTreeSize(index) && isTreeSize(treeSize) && index < treeSize && isProof(proof);
+}
+
+/**
+ * One step up an inclusion path: `node`, the root of the subtree at `position` among the
+ * subtrees of its `level` (0 for leaves), joined with the proof's `sibling`, which goes on the
+ * left when `siblingOnLeft`. Returns the parent's hash.
+ */
+export type PathStep = (node: Uint8Array, sibling: Uint8Array, siblingOnLeft: boolean, level: number, position: number) => Uint8Array;
+
+export const hashStep: PathStep = (node, sibling, siblingOnLeft) => (siblingOnLeft ? hashChildren(sibling, node, 0, 0) : hashChildren(node, sibling, 0, 0));
+
+/**
+ * RFC 9162 §2.1.3.2 on well-formed inputs (see {@link isInclusionInput}), with each hash
+ * computed by `step`: the root the proof leads to, or undefined when the proof has the wrong
+ * length for the index and size. A right-edge node without a sibling stands for its promoted
+ * self, so each subtree is met at one (level, position) whichever leaf the path starts from.
+ */
+export function walkInclusionPath(leafHash: Uint8Array, index: number, treeSize: number, proof: readonly Uint8Array[], step: PathStep): Uint8Array | undefined {
+  let fn = index;
+  let sn = treeSize - 1;
+  let level = 0;
+  let r = leafHash;
+  for (let i = 0; i < proof.length; i++) {
+    const p = proof[i]!;
+    if (sn === 0) return undefined;
+    if (isOdd(fn) || fn === sn) {
+      r = step(r, p, true, level, fn);
+      while (!isOdd(fn) && fn !== 0) {
+        fn = half(fn);
+        sn = half(sn);
+        level++;
+      }
+    } else {
+      r = step(r, p, false, level, fn);
+    }
+    fn = half(fn);
+    sn = half(sn);
+    level++;
+  }
+  return sn === 0 ? r : undefined;
+}
+
 /**
  * RFC 9162 §2.1.3.2: the root that an inclusion proof for `leafHash` at `index` in a tree of
  * `treeSize` leaves leads to, or undefined when the inputs are malformed or the proof has the
@@ -34,28 +79,8 @@ export function rootFromInclusionProof(
   treeSize: number,
   proof: readonly Uint8Array[],
 ): Uint8Array | undefined {
-  if (!isHash(leafHash) || !isTreeSize(index) || !isTreeSize(treeSize) || index >= treeSize || !isProof(proof)) {
-    return undefined;
-  }
-  let fn = index;
-  let sn = treeSize - 1;
-  let r: Uint8Array = leafHash.slice();
-  for (let i = 0; i < proof.length; i++) {
-    const p = proof[i]!;
-    if (sn === 0) return undefined;
-    if (isOdd(fn) || fn === sn) {
-      r = hashChildren(p, r, 0, 0);
-      while (!isOdd(fn) && fn !== 0) {
-        fn = half(fn);
-        sn = half(sn);
-      }
-    } else {
-      r = hashChildren(r, p, 0, 0);
-    }
-    fn = half(fn);
-    sn = half(sn);
-  }
-  return sn === 0 ? r : undefined;
+  if (!isInclusionInput(leafHash, index, treeSize, proof)) return undefined;
+  return walkInclusionPath(leafHash.slice(), index, treeSize, proof, hashStep);
 }
 
 /** RFC 9162 §2.1.3.2: does `proof` show `leafHash` at `index` in the tree of `treeSize` leaves with `root`? */

@@ -1,0 +1,41 @@
+/**
+ * The child process runAutocannon starts (load-testing.ts): runs autocannon through its
+ * programmatic API, which unlike its CLI can send a different body with each request, and
+ * prints autocannon's result as JSON. Its one argument is the LoadRun, as JSON.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { LoadRun } from './load-testing.js';
+
+interface AutocannonRequest {
+  readonly body?: string;
+}
+
+/** The part of autocannon's options used here (it ships no types). */
+interface AutocannonOptions {
+  readonly url: string;
+  readonly method: string;
+  readonly connections: number;
+  readonly duration: number;
+  readonly overallRate?: number;
+  readonly headers?: Record<string, string>;
+  readonly requests?: readonly { setupRequest(request: AutocannonRequest): AutocannonRequest }[];
+}
+
+const autocannon = createRequire(import.meta.url)('autocannon') as (options: AutocannonOptions) => Promise<unknown>;
+
+const run = JSON.parse(process.argv[2] ?? '') as LoadRun;
+const bodies = run.bodiesFile === undefined ? [] : readFileSync(run.bodiesFile, 'utf8').split('\n').filter((line) => line !== '');
+let sent = 0;
+// One counter over all connections, so requests in flight at the same time carry different bodies.
+const nextBody = (request: AutocannonRequest): AutocannonRequest => ({ ...request, body: bodies[sent++ % bodies.length] });
+
+const result = await autocannon({
+  url: run.url,
+  method: run.method,
+  connections: run.connections,
+  duration: run.seconds,
+  ...(run.overallRate === undefined ? {} : { overallRate: Math.max(1, Math.round(run.overallRate)) }),
+  ...(bodies.length === 0 ? {} : { headers: { 'content-type': 'application/json' }, requests: [{ setupRequest: nextBody }] }),
+});
+process.stdout.write(JSON.stringify(result));
