@@ -2,7 +2,7 @@
  * Throughput and latency of a 4-validator devnet (separate processes on this machine), read
  * against the machine's own signature-verification ceiling measured in the same run.
  *
- *   pnpm bench:devnet [-- --txs 20000 --seconds 10]
+ *   pnpm bench:devnet [-- --txs 20000 --seconds 10 --block-interval-ms 50]
  *
  * Anchors go in batches through POST /v1/transactions/batch, as a department submitting many
  * would send them. Phase 1 offers them as fast as the validators take them and reports committed txs/s and
@@ -33,10 +33,12 @@ const MAX_BATCHES_IN_FLIGHT = 8;
 const RETRY_AFTER_MS = 250;
 const MAX_ATTEMPTS = 20;
 
-const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { txs: { type: 'string', default: '20000' }, seconds: { type: 'string', default: '10' } } });
+const { values } = parseArgs({ args: process.argv.slice(2).filter((a) => a !== '--'), options: { txs: { type: 'string', default: '20000' }, seconds: { type: 'string', default: '10' }, 'block-interval-ms': { type: 'string', default: '50' } } });
 const totalTxs = Number(values.txs);
 const halfLoadSeconds = Number(values.seconds);
+const blockIntervalMs = Number(values['block-interval-ms']);
 if (!Number.isInteger(totalTxs) || totalTxs < 100) throw new Error(`--txs must be an integer of at least 100, got ${values.txs}`);
+if (!Number.isInteger(blockIntervalMs) || blockIntervalMs < 0) throw new Error(`--block-interval-ms must be a whole number of milliseconds, got ${values['block-interval-ms']}`);
 if (!Number.isInteger(halfLoadSeconds) || halfLoadSeconds < 2) throw new Error(`--seconds must be an integer of at least 2, got ${values.seconds}`);
 
 /** Verifies per second of wall time on one core, and the CPU time one verify takes. */
@@ -228,7 +230,7 @@ async function main(): Promise<void> {
   const verifyBefore = measureVerify();
   console.log(`verify: ${verifyBefore.perSecond.toFixed(0)}/s per core before the load (measured again after it)`);
 
-  const devnet = new DevnetProcesses({ basePort: 36000, extraIssuers: SENDERS, logLevel: 'info', timings: { blockIntervalMs: 50, timeoutProposeMs: 1000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 } });
+  const devnet = new DevnetProcesses({ basePort: 36000, extraIssuers: SENDERS, logLevel: 'info', timings: { blockIntervalMs, timeoutProposeMs: 1000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 } });
   try {
     devnet.startAll();
     await until(async () => (await devnet.heights([0, 1, 2, 3])).every((h) => h >= 2), 'the devnet to commit its first blocks', 60_000);
