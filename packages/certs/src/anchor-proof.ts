@@ -147,7 +147,7 @@ function readHash(value: Json | undefined, path: string): Uint8Array {
 
 function readHashList(value: Json | undefined, path: string, max: number): Uint8Array[] {
   if (!Array.isArray(value) || value.length > max) malformed(path, `must be a list of at most ${max} hashes`);
-  return value.map((item, i) => hashFromHex(item) ?? malformed(`${path}[${i}]`, 'must be 64 lowercase hex digits'));
+  return value.map((item, i) => readHash(item, `${path}[${i}]`));
 }
 
 export function readBase64(value: Json | undefined, path: string): Uint8Array {

@@ -1,5 +1,5 @@
 import { BoundedLru } from '@certledger/crypto';
-import { decodeTransaction, txSigningDigest, type Anchor, type Transaction } from '@certledger/ledger';
+import { decodeTransaction, type Anchor, type Transaction } from '@certledger/ledger';
 import { parseAnchorProof, readBase64, selectAnchorProof, splitProofs, type AnchorProof } from './anchor-proof.js';
 import { CREDENTIAL_TYPE, VC_CONTEXT_V2, parseCertTypeUrn, parseDateTimeStamp } from './credential.js';
 import { publicKeyFromDidKey } from './data-integrity/multikey.js';
@@ -28,8 +28,6 @@ export interface ParsedCertificate {
   readonly subject: JsonObject;
   readonly anchorTx: Transaction;
   readonly anchorAction: Anchor;
-  /** What the anchor transaction's signature signs. */
-  readonly anchorSigningDigest: Uint8Array;
 }
 
 function malformed(message: string): never {
@@ -58,12 +56,11 @@ interface DecodedAnchor {
   readonly bytes: Uint8Array;
   readonly tx: Transaction;
   readonly action: Anchor;
-  readonly signingDigest: Uint8Array;
 }
 
 /*
  * Every certificate of a batch carries the same anchor transaction text and issuer did:key.
- * Decoding them (base64, the transaction and its two hashes; base58) costs more than the rest
+ * Decoding them (base64, the transaction and its hash; base58) costs more than the rest
  * of parsing, so what they decode to is remembered by their text: a pure function's result,
  * never a guess. Only what decoded is remembered, and a valid anchor transaction or key is
  * short, so memory stays bounded. The values are shared by every certificate parsed from the
@@ -81,7 +78,7 @@ function decodeAnchorTransaction(value: Json | undefined): DecodedAnchor {
   const action = tx.body.action;
   if (action.kind !== 'anchor') malformed(`proof.anchorTransaction is a ${action.kind} transaction, not an anchor`);
   [action, tx.body, tx.approvals, tx].forEach(Object.freeze);
-  return Object.freeze({ bytes, tx, action, signingDigest: txSigningDigest(tx.bodyBytes) });
+  return Object.freeze({ bytes, tx, action });
 }
 
 function readAnchorTransaction(value: Json | undefined): DecodedAnchor {
@@ -134,6 +131,5 @@ export function parseCertificate(input: unknown): ParsedCertificate {
     subject: credential.credentialSubject,
     anchorTx: tx,
     anchorAction: action,
-    anchorSigningDigest: anchor.signingDigest,
   };
 }

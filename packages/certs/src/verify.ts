@@ -1,6 +1,5 @@
 import { bytesEqual, toHex } from '@certledger/codec';
-import { verifyRemembered } from '@certledger/crypto';
-import type { Transaction } from '@certledger/ledger';
+import { hasValidSignature } from '@certledger/ledger';
 import { InclusionVerifier } from '@certledger/merkle';
 import { DATA_INTEGRITY_PROOF, EDDSA_JCS_2022, verifyEddsaJcsProof } from './data-integrity/eddsa-jcs-2022.js';
 import { publicKeyFromDidKey } from './data-integrity/multikey.js';
@@ -65,21 +64,10 @@ function checkIntegrity(ctx: Context): Check {
   return pass('integrity', `every field matches what was issued${hidden ? ` (${hidden} hidden by the holder)` : ''}`);
 }
 
-/**
- * Anchor transactions whose signature held. parseCertificate gives every certificate of a batch
- * the same frozen transaction, so the batch's signature is checked once, not even looked up in
- * verifyRemembered's memory (whose key costs more to build than this lookup).
- */
-const signedAnchors = new WeakSet<Transaction>();
-
 function checkSignature({ cert }: Context): Check {
   const tx = cert.anchorTx;
-  if (!signedAnchors.has(tx)) {
-    if (!verifyRemembered(tx.signature, cert.anchorSigningDigest, tx.body.sender)) {
-      return failure('signature', 'BAD_SIGNATURE', 'the signature on the batch root does not verify');
-    }
-    signedAnchors.add(tx);
-  }
+  // parseCertificate gives every certificate of a batch the same transaction object, whose check is remembered.
+  if (!hasValidSignature(tx)) return failure('signature', 'BAD_SIGNATURE', 'the signature on the batch root does not verify');
   if (!bytesEqual(tx.body.sender, cert.issuerKey)) {
     return failure('signature', 'BAD_SIGNATURE', `the credential names issuer key ${cert.issuerDid}, but the batch root was signed by another key`);
   }
