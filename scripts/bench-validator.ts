@@ -75,13 +75,7 @@ async function openValidator(dir: string, name: string, network: ReturnType<type
 }
 
 const phases = new Map<string, number>();
-function timed<T>(phase: string, work: () => T): T {
-  const started = cpuMicros();
-  const result = work();
-  phases.set(phase, (phases.get(phase) ?? 0) + cpuMicros() - started);
-  return result;
-}
-async function timedAsync<T>(phase: string, work: () => Promise<T>): Promise<T> {
+async function timed<T>(phase: string, work: () => T | Promise<T>): Promise<T> {
   const started = cpuMicros();
   const result = await work();
   phases.set(phase, (phases.get(phase) ?? 0) + cpuMicros() - started);
@@ -109,21 +103,21 @@ async function main(): Promise<void> {
       const lump = txs.slice(offset, offset + BLOCK_TXS);
       // Copies, as decodeTxBatch makes of a gossip message: no validator shares bytes with another.
       for (const { mempool, app } of [proposer, follower]) {
-        timed('mempool add', () => {
+        await timed('mempool add', () => {
           for (const tx of lump) {
             const added = mempool.add(tx.slice(), app.state);
             if (!added.ok) throw new Error(`the mempool refused a benchmark transaction: ${added.error.code}: ${added.error.message}`);
           }
         });
       }
-      const block = timed('propose', () => proposer.app.propose(network.genesis.genesisTime + offset + 1, network.validators[0]!.publicKey));
+      const block = await timed('propose', () => proposer.app.propose(network.genesis.genesisTime + offset + 1, network.validators[0]!.publicKey));
       if (block.txs.length !== lump.length) throw new Error(`the proposal holds ${block.txs.length} transactions, expected ${lump.length}`);
       const received = block.bytes.slice();
-      const judged = timed('validate', () => follower.app.validate(received, Number.POSITIVE_INFINITY));
+      const judged = await timed('validate', () => follower.app.validate(received, Number.POSITIVE_INFINITY));
       if (!judged.ok) throw new Error(`the follower refused the proposal: ${judged.error.code}: ${judged.error.message}`);
       const commit = new Uint8Array(200);
-      await timedAsync('commit (proposer)', () => proposer.app.commit(block.bytes, commit));
-      await timedAsync('commit (follower)', () => follower.app.commit(received, commit));
+      await timed('commit (proposer)', () => proposer.app.commit(block.bytes, commit));
+      await timed('commit (follower)', () => follower.app.commit(received, commit));
     }
     const cpu = cpuMicros() - started;
     const wallSeconds = (performance.now() - wallStarted) / 1000;
