@@ -4,8 +4,8 @@
  *   pnpm load:gateway [-- --seconds 10 --connections 100 --rounds 2 --route /v1/status --method GET --body FILE]
  *   pnpm load:gateway -- --verify      POST /v1/verify with the certificates of a batch anchored on the node
  *
- * --verify issues a batch of 1000 certificates, anchors it, and sends them in turn, one per
- * request over all connections: the gateway remembers what a batch's certificates share (its
+ * --verify issues a batch of 1000 certificates, anchors it, and each connection sends them in
+ * turn, one per request: the gateway remembers what a batch's certificates share (its
  * anchor transaction, issuer key, upper Merkle nodes), so a realistic load verifies many
  * certificates of one batch, not one certificate again and again. The bare route gets the same
  * bodies in the same order. --body FILE sends that one JSON body with every request.

@@ -28,7 +28,7 @@ export async function startBareServer(path: string, method: LoadMethod): Promise
 export interface LoadRun {
   readonly url: string;
   readonly method: LoadMethod;
-  /** A file of JSON request bodies, one per line, sent in turn (each request takes the next). */
+  /** A file of JSON request bodies, one per line, each connection sending them in turn. */
   readonly bodiesFile?: string;
   readonly connections: number;
   readonly seconds: number;
