@@ -51,7 +51,8 @@ export interface LoadResult {
 }
 
 interface AutocannonJson {
-  readonly duration: number;
+  /** Seconds from the first request sent to the result (autocannon-runner.ts). */
+  readonly sendingSeconds: number;
   readonly requests: { readonly total: number };
   readonly latency: { readonly p50: number; readonly p99: number };
   readonly statusCodeStats: Record<string, { readonly count: number }>;
@@ -92,8 +93,8 @@ function summarise(result: AutocannonJson): LoadResult {
       .reduce((sum, [, { count }]) => sum + count, 0);
   const ok = count((s) => s >= 200 && s < 300);
   return {
-    requestsPerSecond: result.requests.total / result.duration,
-    okPerSecond: ok / result.duration,
+    requestsPerSecond: result.requests.total / result.sendingSeconds,
+    okPerSecond: ok / result.sendingSeconds,
     p50Ms: result.latency.p50,
     p99Ms: result.latency.p99,
     ok,
