@@ -28,12 +28,14 @@ export const MAX_ENTRIES = 10_000;
 export const MAX_DEPTH = 32;
 
 function escapePointerSegment(segment: PathSegment): string {
-  const text = String(segment);
-  return text.includes('~') || text.includes('/') ? text.replaceAll('~', '~0').replaceAll('/', '~1') : text;
+  if (typeof segment === 'number') return String(segment);
+  return segment.includes('~') || segment.includes('/') ? segment.replaceAll('~', '~0').replaceAll('/', '~1') : segment;
 }
 
 export function pointerOf(path: readonly PathSegment[]): string {
-  return path.map((segment) => `/${escapePointerSegment(segment)}`).join('');
+  let pointer = '';
+  for (const segment of path) pointer += `/${escapePointerSegment(segment)}`;
+  return pointer;
 }
 
 /**
@@ -55,49 +57,58 @@ function sortedKeys(node: JsonObject): string[] {
 /** What {@link visitEntries} shows of an entry. `path` is the walker's own array: copy it to keep it. */
 export type EntryVisitor = (path: readonly PathSegment[], kind: EntryKind, text: string) => void;
 
+/** One walk's state, passed down rather than closed over: the walk is on every verification's hot path. */
+interface Walk {
+  readonly path: PathSegment[];
+  readonly prefixLength: number;
+  readonly visit: EntryVisitor;
+  count: number;
+}
+
+function emit(walk: Walk, kind: EntryKind, text: string): void {
+  if (++walk.count > MAX_ENTRIES) throw new CertificateError('MALFORMED', `more than ${MAX_ENTRIES} fields`);
+  walk.visit(walk.path, kind, text);
+}
+
+function walkNode(walk: Walk, node: Json): void {
+  const { path } = walk;
+  if (path.length - walk.prefixLength > MAX_DEPTH) throw new CertificateError('MALFORMED', `${pointerOf(path)}: nested deeper than ${MAX_DEPTH} levels`);
+  if (Array.isArray(node)) {
+    if (node.length === 0) emit(walk, 'empty-array', '');
+    for (let i = 0; i < node.length; i++) {
+      path.push(i);
+      walkNode(walk, node[i] as Json);
+      path.pop();
+    }
+  } else if (isJsonObject(node)) {
+    const keys = sortedKeys(node);
+    if (keys.length === 0) emit(walk, 'empty-object', '');
+    for (const key of keys) {
+      path.push(key);
+      walkNode(walk, node[key] as Json);
+      path.pop();
+    }
+  } else if (node === null) {
+    emit(walk, 'null', '');
+  } else if (typeof node === 'boolean') {
+    emit(walk, 'boolean', node ? 'true' : 'false');
+  } else if (typeof node === 'string') {
+    emit(walk, 'string', node);
+  } else if (typeof node === 'number' && Number.isFinite(node)) {
+    emit(walk, 'number', String(node));
+  } else {
+    const what = typeof node === 'number' ? `${node} is not a JSON number` : `${typeof node} is not a JSON value`;
+    throw new CertificateError('MALFORMED', `${pointerOf(path)}: ${what}`);
+  }
+}
+
 /**
  * Visits every leaf of a JSON value with its path, in a fixed order (object keys sorted).
  * Containers with children contribute nothing themselves: their shape is in their children's
  * paths. One walk for issuance and verification alike, allocating nothing per entry.
  */
 export function visitEntries(value: Json, visit: EntryVisitor, prefix: readonly PathSegment[] = []): void {
-  const path: PathSegment[] = [...prefix];
-  let count = 0;
-  const emit = (kind: EntryKind, text: string): void => {
-    if (++count > MAX_ENTRIES) throw new CertificateError('MALFORMED', `more than ${MAX_ENTRIES} fields`);
-    visit(path, kind, text);
-  };
-  const walk = (node: Json): void => {
-    if (path.length - prefix.length > MAX_DEPTH) throw new CertificateError('MALFORMED', `${pointerOf(path)}: nested deeper than ${MAX_DEPTH} levels`);
-    if (Array.isArray(node)) {
-      if (node.length === 0) emit('empty-array', '');
-      for (let i = 0; i < node.length; i++) {
-        path.push(i);
-        walk(node[i] as Json);
-        path.pop();
-      }
-    } else if (isJsonObject(node)) {
-      const keys = sortedKeys(node);
-      if (keys.length === 0) emit('empty-object', '');
-      for (const key of keys) {
-        path.push(key);
-        walk(node[key] as Json);
-        path.pop();
-      }
-    } else if (node === null) {
-      emit('null', '');
-    } else if (typeof node === 'boolean') {
-      emit('boolean', String(node));
-    } else if (typeof node === 'string') {
-      emit('string', node);
-    } else if (typeof node === 'number' && Number.isFinite(node)) {
-      emit('number', String(node));
-    } else {
-      const what = typeof node === 'number' ? `${node} is not a JSON number` : `${typeof node} is not a JSON value`;
-      throw new CertificateError('MALFORMED', `${pointerOf(path)}: ${what}`);
-    }
-  };
-  walk(value);
+  walkNode({ path: [...prefix], prefixLength: prefix.length, visit, count: 0 }, value);
 }
 
 /** Every entry of a JSON value, in {@link visitEntries}' order. */

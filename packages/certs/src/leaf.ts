@@ -16,7 +16,14 @@ interface UnsaltedDigest {
 }
 
 function isSameEntry(a: HashedEntry, path: readonly PathSegment[], kind: EntryKind, text: string): boolean {
-  return a.kind === kind && a.text === text && a.path.length === path.length && a.path.every((segment, i) => segment === path[i]);
+  if (a.kind !== kind || a.text !== text || a.path.length !== path.length) return false;
+  for (let i = 0; i < path.length; i++) if (a.path[i] !== path[i]) return false;
+  return true;
+}
+
+/** The credential's own id: never the same in two credentials, so never worth remembering. */
+function isOwnId(path: readonly PathSegment[]): boolean {
+  return path.length === 1 && path[0] === 'id';
 }
 
 /** Longer texts are hashed every time, so remembered entries stay small. */
@@ -25,8 +32,7 @@ const MAX_REMEMBERED_TEXT = 1024;
 /**
  * Digests of unsalted entries: context, type, issuer, dates and schema repeat in every
  * credential of a type. Found by their text and reused only when path and kind are the same
- * too, so a digest is always that of exactly what would be hashed. Bounded: emptied when full
- * (each credential's own id adds an entry that never comes back).
+ * too, so a digest is always that of exactly what would be hashed. Bounded: emptied when full.
  */
 export class UnsaltedDigests {
   readonly #byText = new Map<string, UnsaltedDigest>();
@@ -37,14 +43,13 @@ export class UnsaltedDigests {
   }
 
   digestOf(path: readonly PathSegment[], kind: EntryKind, text: string): Uint8Array {
+    if (text.length > MAX_REMEMBERED_TEXT || isOwnId(path)) return entryDigest({ path, kind, text }, NO_SALT);
     const known = this.#byText.get(text);
     if (known && isSameEntry(known.entry, path, kind, text)) return known.digest;
     const entry = { path: path.slice(), kind, text };
     const digest = entryDigest(entry, NO_SALT);
-    if (text.length <= MAX_REMEMBERED_TEXT) {
-      if (this.#byText.size >= this.#capacity) this.#byText.clear();
-      this.#byText.set(text, { entry, digest });
-    }
+    if (this.#byText.size >= this.#capacity) this.#byText.clear();
+    this.#byText.set(text, { entry, digest });
     return digest;
   }
 }

@@ -1,17 +1,12 @@
-import { issueBatch, type AnchorLocation, type JsonObject } from '@certledger/certs';
+import { issueBatch, type AnchorLocation, type IssuedBatch, type JsonObject } from '@certledger/certs';
 import { testSigner } from '@certledger/ledger/testing';
 import type { NodeHandle } from '@certledger/node';
 import { transactionProof } from './tx-proof.js';
 
-/**
- * Driving-licence certificates issued by the test network's "transport" department (its first
- * anchor, sequence 0), anchored on `node` and committed, with where the anchor sits: what a
- * test or load run of the verify route needs. The credentials come as issued; attach the
- * location (attachAnchorLocation) for offline checks.
- */
-export async function issueAnchoredTestBatch(node: NodeHandle, records: readonly JsonObject[], validUntil: string | null): Promise<{ credentials: JsonObject[]; location: AnchorLocation }> {
-  const batch = issueBatch(records, {
-    chainId: node.state.chainId,
+/** Driving-licence certificates of the test network's "transport" department (its first anchor, sequence 0), issued but not anchored. */
+export function issueTestBatch(chainId: string, records: readonly JsonObject[], validUntil: string | null): IssuedBatch {
+  return issueBatch(records, {
+    chainId,
     issuerId: 'transport',
     issuerDisplayName: 'Department of Transport',
     signer: testSigner('issuer-transport'),
@@ -23,6 +18,15 @@ export async function issueAnchoredTestBatch(node: NodeHandle, records: readonly
     validFrom: '2026-01-01T00:00:00Z',
     validUntil,
   });
+}
+
+/**
+ * {@link issueTestBatch}'s certificates anchored on `node` and committed, with where the anchor sits: what a
+ * test or load run of the verify route needs. The credentials come as issued; attach the
+ * location (attachAnchorLocation) for offline checks.
+ */
+export async function issueAnchoredTestBatch(node: NodeHandle, records: readonly JsonObject[], validUntil: string | null): Promise<{ credentials: JsonObject[]; location: AnchorLocation }> {
+  const batch = issueTestBatch(node.state.chainId, records, validUntil);
   const submitted = node.submitTransaction(batch.anchorTransaction);
   if (!submitted.ok) throw new Error(`the test anchor was refused: ${submitted.error.code}: ${submitted.error.message}`);
   if (!(await node.waitForCommit(submitted.id, 30_000))) throw new Error('the test anchor was not committed within 30 s');

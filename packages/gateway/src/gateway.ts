@@ -14,6 +14,7 @@ import { probeRoutes, statusRoute } from './routes/node-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
 import { verifierRoutes } from './routes/verifier-routes.js';
+import { VerifierPool } from './verifier-pool.js';
 
 const API_DESCRIPTION =
   'The HTTP API of a certledger node. Every error is `{ "error": { "code", "message" } }`. Requests under /v1, /docs and /explorer are rate-limited per client (429 with Retry-After) and shed when the process is overloaded (503 with Retry-After).';
@@ -40,6 +41,8 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
     return503OnClosing: false,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
   });
+  const pool = settings.verifierThreads > 0 ? new VerifierPool(settings.verifierThreads, settings.verifyQueueLimit) : undefined;
+  if (pool) app.addHook('onClose', () => pool.close());
   app.setErrorHandler(handleError);
   // JSON only: a text body would otherwise reach the schema as a string and fail less clearly.
   app.removeContentTypeParser('text/plain');
@@ -48,8 +51,9 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onRequest', async () => {
-    if (closing) throw new HttpError(503, 'SHUTTING_DOWN', 'the gateway is shutting down; retry on another node');
+  // A callback hook: an async one costs every request a promise and a turn of the microtask queue.
+  app.addHook('onRequest', (_request, _reply, done) => {
+    done(closing ? new HttpError(503, 'SHUTTING_DOWN', 'the gateway is shutting down; retry on another node') : undefined);
   });
 
   await app.register(swagger, {
@@ -97,7 +101,7 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
     registryRoutes(api, node);
     accountRoutes(api, node);
     explorerRoutes(api);
-    verifierRoutes(api, node);
+    await verifierRoutes(api, node, pool);
     if (options.issuing) issueRoutes(api, node, options.issuing, writeLimit);
   });
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { getHeapStatistics } from 'node:v8';
 import type { Logger } from 'pino';
 import type { IssuingOptions } from './issuing.js';
@@ -54,6 +55,14 @@ export interface GatewayOptions {
   readonly issuing?: IssuingOptions;
   /** fastify's `trustProxy`: whose X-Forwarded-For to believe for the client address. Default false. */
   readonly trustProxy?: boolean | string | readonly string[];
+  /**
+   * Worker threads that check certificate files for POST /v1/verify, keeping that work off the
+   * event loop the node's consensus shares. Default: one per core but one, at least 1, at most
+   * 4. 0 checks them on the event loop.
+   */
+  readonly verifierThreads?: number;
+  /** Certificates waiting for a verifier thread, at most; more are answered 503 with Retry-After. Default 1024. */
+  readonly verifyQueueLimit?: number;
 }
 
 export const DEFAULT_BODY_LIMIT_BYTES = 1 << 20;
@@ -65,7 +74,11 @@ export interface ResolvedOptions {
   readonly connectionTimeoutMs: number;
   readonly requestTimeoutMs: number;
   readonly keepAliveTimeoutMs: number;
+  readonly verifierThreads: number;
+  readonly verifyQueueLimit: number;
 }
+
+const MAX_DEFAULT_VERIFIER_THREADS = 4;
 
 function count(name: string, value: number | undefined, fallback: number, min: number): number {
   const chosen = value ?? fallback;
@@ -101,5 +114,7 @@ export function resolveOptions(options: GatewayOptions): ResolvedOptions {
     connectionTimeoutMs: count('connectionTimeoutMs', options.connectionTimeoutMs, (MAX_WAIT_SECONDS + 10) * 1000, 0),
     requestTimeoutMs: count('requestTimeoutMs', options.requestTimeoutMs, 10_000, 0),
     keepAliveTimeoutMs: count('keepAliveTimeoutMs', options.keepAliveTimeoutMs, 72_000, 1),
+    verifierThreads: count('verifierThreads', options.verifierThreads, Math.min(MAX_DEFAULT_VERIFIER_THREADS, Math.max(1, availableParallelism() - 1)), 0),
+    verifyQueueLimit: count('verifyQueueLimit', options.verifyQueueLimit, 1024, 1),
   };
 }

@@ -61,6 +61,38 @@ describe('POST /v1/verify', () => {
     }
   });
 
+  it('answers the same with the file checks on the event loop as in a verifier thread', async () => {
+    const inLoop = await createGateway(node, { ...NO_SHEDDING, verifierThreads: 0 });
+    try {
+      const altered = structuredClone(certificate);
+      (altered.credentialSubject as JsonObject).licenceNumber = 'GH000000';
+      for (const body of [{ certificate }, { certificate: JSON.stringify(certificate), at: '2031-01-01T00:00:00Z' }, { certificate: altered }, { certificate: '{ nope' }]) {
+        const threaded = await verify(body);
+        const direct = await inLoop.inject({ method: 'POST', url: '/v1/verify', payload: body });
+        expect(threaded.statusCode).toBe(200);
+        expect(threaded.json()).toEqual(direct.json());
+      }
+    } finally {
+      await inLoop.close();
+    }
+  });
+
+  it('sheds verifications beyond the queue limit with 503 and Retry-After, and answers the rest', async () => {
+    const small = await createGateway(node, { ...NO_SHEDDING, verifierThreads: 1, verifyQueueLimit: 2 });
+    try {
+      const answers = await Promise.all(Array.from({ length: 6 }, () => small.inject({ method: 'POST', url: '/v1/verify', payload: { certificate } })));
+      const shed = answers.filter((a) => a.statusCode === 503);
+      expect(answers.filter((a) => a.statusCode === 200).map((a) => a.json().valid)).toEqual([true, true]);
+      expect(shed).toHaveLength(4);
+      for (const answer of shed) {
+        expect(answer.headers['retry-after']).toBe('1');
+        expect(answer.json().error.code).toBe('OVERLOADED');
+      }
+    } finally {
+      await small.close();
+    }
+  });
+
   it('serves the verifier page, its script and the certificate library bundle with a strict CSP', async () => {
     const page = await app.inject('/');
     expect(page.headers['content-type']).toContain('text/html');
