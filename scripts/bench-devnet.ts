@@ -109,6 +109,11 @@ class CommitWatcher {
 
   constructor(private readonly devnet: DevnetProcesses) {}
 
+  /** The last height whose transactions have been noted. */
+  get height(): number {
+    return this.#height;
+  }
+
   async run(): Promise<void> {
     while (!this.#stopped) {
       try {
@@ -239,11 +244,13 @@ async function main(): Promise<void> {
     const watcher = new CommitWatcher(devnet);
     const watching = watcher.run();
     const burst = load.make(totalTxs);
+    const heightBefore = watcher.height;
     const nodesCpuBefore = devnetCpuMicros(devnet.dir);
     const clientCpuBefore = process.cpuUsage();
     const full = await offer(devnet, watcher, burst, undefined);
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const nodesCpuAfter = devnetCpuMicros(devnet.dir);
+    const blocks = watcher.height - heightBefore;
     const verifyAfter = measureVerify();
     const verify = { perSecond: (verifyBefore.perSecond + verifyAfter.perSecond) / 2, cpuMicros: (verifyBefore.cpuMicros + verifyAfter.cpuMicros) / 2 };
     const ceiling = (verify.perSecond * cores) / validators;
@@ -252,6 +259,8 @@ async function main(): Promise<void> {
     console.log(`\nfull load: ${full.latencies.length} committed of ${totalTxs} in ${full.seconds.toFixed(1)} s (refused: ${full.refused}; retried: ${full.retried}; ${full.lost} accepted but not committed)`);
     console.log(`  committed throughput ${throughput.toFixed(0)} tx/s = ${((throughput / ceiling) * 100).toFixed(1)}% of the verification ceiling (target >= 60%)`);
     console.log(`  commit latency p50 ${percentile(full.latencies, 50).toFixed(0)} ms, p99 ${percentile(full.latencies, 99).toFixed(0)} ms`);
+    // Each height costs every validator consensus messages, signatures and synced writes whatever it holds.
+    console.log(`  ${blocks} blocks, ${(full.latencies.length / blocks).toFixed(0)} txs per block on average`);
     if (nodesCpuBefore !== undefined && nodesCpuAfter !== undefined) {
       const perTx = (micros: number) => micros / full.latencies.length;
       const nodes = perTx(nodesCpuAfter - nodesCpuBefore);

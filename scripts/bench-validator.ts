@@ -6,6 +6,12 @@
  * measured in the same run: every validator must verify every transaction once, so
  * "verifies per tx" above 1 is overhead.
  *
+ * Both validators share this process's module state, so a memory of verified signatures kept
+ * per process would let the follower skip checks the proposer made and understate the figures
+ * (before the mempool checked signatures with `hasValidSignatureOnce`, crypto's remembered
+ * verifications did exactly that: half the verifies went uncounted). Node code keeps its
+ * verdicts per decoded transaction, and each validator here decodes its own copies.
+ *
  *   pnpm bench:validator [-- --txs 20000]
  *
  * CPU time is the whole process's (garbage-collector helper threads and LevelDB's compaction

@@ -8,6 +8,7 @@ export {
   encodeTxBody,
   txSigningDigest,
   hasValidSignature,
+  hasValidSignatureOnce,
   governanceApprovalDigest,
   txId,
   decodeTransaction,

@@ -1,5 +1,5 @@
 import { CodecError, compareBytes, decode, encode, readArray, readBytes, readString, readTuple, readUint, taggedHash, type Value } from '@certledger/codec';
-import { verifyRemembered, type Signer } from '@certledger/crypto';
+import { verify, verifyRemembered, type Signer } from '@certledger/crypto';
 import { actionPayload, readAction, readKind } from './action-codec.js';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
 import { isGovernanceKind, type Approval, type Transaction, type TxBody } from './transaction.js';
@@ -18,21 +18,38 @@ export function txSigningDigest(bodyBytes: Uint8Array): Uint8Array {
 }
 
 /**
- * Transactions, as decoded objects, whose sender signature has been checked. A node decodes a
- * transaction once, on arrival, and hands that object to every block it is proposed in; the
- * check is a pure function of the object's bytes, which nothing changes once decoded, so its
- * answer stands for the object's life: the mempool, the proposer and the validator of each
- * proposal pay for one check between them. A second decoding of the same bytes (a proposal
- * that arrived before the gossip) still finds the verification remembered by the bytes.
+ * Signature verdicts by decoded transaction. The check is a pure function of the object's
+ * bytes, which nothing changes once decoded, so its answer (either way) stands for the object's
+ * life: a node decodes a transaction once, on arrival, and the mempool, the proposer and the
+ * validator of each proposal pay for one check between them.
  */
-const signatureChecked = new WeakSet<Transaction>();
+const signatureVerdicts = new WeakMap<Transaction, boolean>();
 
-/** Whether the sender's signature over the body verifies (strict Ed25519); checked once per decoded transaction. */
+function verdictOf(tx: Transaction, check: typeof verify): boolean {
+  let verdict = signatureVerdicts.get(tx);
+  if (verdict === undefined) {
+    verdict = check(tx.signature, txSigningDigest(tx.bodyBytes), tx.body.sender);
+    signatureVerdicts.set(tx, verdict);
+  }
+  return verdict;
+}
+
+/**
+ * Whether the sender's signature over the body verifies (strict Ed25519): checked once per
+ * decoded transaction, and a valid one remembered by its bytes as well, so a second decoding of
+ * the same bytes (a verifier meeting one anchor in many certificates) is not checked again.
+ */
 export function hasValidSignature(tx: Transaction): boolean {
-  if (signatureChecked.has(tx)) return true;
-  if (!verifyRemembered(tx.signature, txSigningDigest(tx.bodyBytes), tx.body.sender)) return false;
-  signatureChecked.add(tx);
-  return true;
+  return verdictOf(tx, verifyRemembered);
+}
+
+/**
+ * {@link hasValidSignature} remembered for this decoded transaction only, for a process that
+ * keeps each decoding it makes (a node's mempool): there the memory by bytes would be upkeep on
+ * every transaction and never be asked. Either function then answers from this check.
+ */
+export function hasValidSignatureOnce(tx: Transaction): boolean {
+  return verdictOf(tx, verify);
 }
 
 /** What each validator approving a governance action signs. */

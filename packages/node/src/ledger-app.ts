@@ -20,7 +20,8 @@ interface CheckedBlock extends CommittedBlock {
 /**
  * The ledger as consensus sees it: make a proposal, judge one, commit a decided block.
  * Judgements are cached by block hash so a block proposed in several rounds is executed once,
- * and each transaction is decoded once, on arrival in the mempool, not again in its block.
+ * and each transaction is decoded once, on arrival in the mempool or in the first block that
+ * carries it, and found again there by its bytes.
  */
 export class LedgerApp {
   #state: State;
@@ -72,7 +73,8 @@ export class LedgerApp {
     }
     if (!judged) {
       if (this.#checked.size >= MAX_CHECKED_BLOCKS) this.#checked.clear();
-      const executed = executeBlock(this.#state, decoded.value, (tx) => this.#mempool.decoded(tx));
+      const maxTxBytes = this.#state.params.maxTxBytes;
+      const executed = executeBlock(this.#state, decoded.value, (tx) => this.#mempool.decodedForBlock(tx, maxTxBytes));
       judged = executed.ok ? { block: decoded.value, ...executed.value } : executed.error;
       this.#checked.set(key, judged);
     }

@@ -8,6 +8,7 @@ const net = testNetwork();
 const chainId = net.genesis.chainId;
 const transport = net.issuers.get('transport')!;
 const health = net.issuers.get('health')!;
+const maxTxBytes = net.state.params.maxTxBytes;
 
 function anchor(issuer = transport, issuerId = 'transport', typeId = 'driving-licence', seq = 0, n = seq) {
   const fields = { issuerId, typeId, typeVersion: 1, root: sha256(encode([issuerId, n])), leafCount: 1 };
@@ -35,14 +36,38 @@ describe('Mempool', () => {
     const pool = new Mempool();
     const tx = anchor();
     const added = pool.add(tx, net.state);
-    expect(pool.decoded(Uint8Array.from(tx))).toBe(added.ok && added.tx);
+    expect(pool.decodedForBlock(Uint8Array.from(tx), maxTxBytes)).toBe(added.ok && added.tx);
     expect(pool.candidates(net.state)).toEqual([added.ok && added.tx]);
     const altered = Uint8Array.from(tx);
-    altered[altered.length - 1] = (altered[altered.length - 1] as number) ^ 1;
-    expect(pool.decoded(altered)).toBeUndefined();
+    altered[altered.length - 5] = (altered[altered.length - 5] as number) ^ 1;
+    expect(toHex(pool.decodedForBlock(altered, maxTxBytes)!.bytes)).toBe(toHex(altered));
     pool.removeBytes(Uint8Array.from(tx));
     expect(pool.size).toBe(0);
-    expect(pool.decoded(tx)).toBeUndefined();
+    expect(pool.decodedForBlock(tx, maxTxBytes)).not.toBe(added.ok && added.tx);
+  });
+
+  it('keeps the decoding of a transaction first met in a block, for its arrival, until the next commit', () => {
+    const pool = new Mempool();
+    const tx = anchor();
+    const fromBlock = pool.decodedForBlock(Uint8Array.from(tx), maxTxBytes);
+    expect(fromBlock).toBeDefined();
+    expect(pool.decodedForBlock(Uint8Array.from(tx), maxTxBytes)).toBe(fromBlock);
+    const arrived = pool.add(Uint8Array.from(tx), net.state);
+    expect(arrived.ok && arrived.tx).toBe(fromBlock);
+    const later = anchor(transport, 'transport', 'driving-licence', 1);
+    const laterFromBlock = pool.decodedForBlock(later, maxTxBytes);
+    pool.afterCommit(net.state);
+    expect(pool.decodedForBlock(later, maxTxBytes)).not.toBe(laterFromBlock);
+    expect(pool.decodedForBlock(new Uint8Array([1, 2, 3]), maxTxBytes)).toBeUndefined();
+  });
+
+  it('holds a decoding met in a block to the size limit of the state it is added under', () => {
+    const pool = new Mempool();
+    const tx = anchor();
+    pool.decodedForBlock(tx, maxTxBytes);
+    const small = { ...net.state, params: { ...net.state.params, maxTxBytes: 64 } };
+    const added = pool.add(Uint8Array.from(tx), small);
+    expect(added.ok ? 'accepted' : added.error.code).toBe('TX_TOO_LARGE');
   });
 
   it('refuses duplicates, replays, forgeries, far-future sequences and a full pool, with reasons', () => {
