@@ -10,7 +10,7 @@
  * certificates of one batch, not one certificate again and again. The bare route gets the same
  * bodies in the same order. --body FILE sends that one JSON body with every request.
  *
- * Each target is first measured closed-loop (same connections, 2 s) to find its capacity, then
+ * Each target is warmed up and then measured closed-loop (same connections, 2 s each) to find its capacity, then
  * offered three times that rate for --seconds by autocannon in its own process, so the load
  * generator never shares the server's event loop. Targets: the bare route and the gateway with
  * rate limits off (the route itself, load shedding at its defaults), alternating for --rounds
@@ -28,6 +28,7 @@ import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certl
 import { writeTestNetwork } from '@certledger/node/testing';
 
 const OVERLOAD_FACTOR = 3;
+const WARM_UP_SECONDS = 2;
 const CALIBRATION_SECONDS = 2;
 const VERIFY_BATCH = 1000;
 
@@ -79,9 +80,15 @@ interface Measured extends LoadResult {
   readonly peakRssBytes: number;
 }
 
-/** Calibrates the target's capacity, then overloads it while sampling this process's RSS. */
+/**
+ * Warms the target up (its code compiled, its caches and the gateway's verifier threads
+ * started, none of which a running server pays again), calibrates its capacity, then
+ * overloads it while sampling this process's RSS.
+ */
 async function measure(target: string, server: Listening, bodiesFile: string | undefined, rate?: number): Promise<Measured> {
   const run = { url: server.url, method, bodiesFile, connections };
+  // A given rate (the rate-limited run) is not warmed up: that would spend the client's budget.
+  if (rate === undefined) await runAutocannon({ ...run, seconds: WARM_UP_SECONDS });
   const capacity = rate ?? (await runAutocannon({ ...run, seconds: CALIBRATION_SECONDS })).requestsPerSecond;
   const offered = capacity * OVERLOAD_FACTOR;
   console.log(`${target}: capacity ${capacity.toFixed(0)} req/s; offering ${offered.toFixed(0)} req/s over ${connections} connections for ${seconds} s`);

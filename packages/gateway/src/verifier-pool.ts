@@ -22,13 +22,19 @@ interface Slot {
   outbox: VerifierJob[];
 }
 
+/**
+ * Jobs per message, at most: the thread answers a message as a whole, so one long message
+ * would hold back its first answers while the event loop idles.
+ */
+const MAX_BATCH = 8;
+
 const WORKER_ENTRY = new URL('./verifier-thread.mjs', import.meta.url);
 
 /**
  * Worker threads that check certificate files (everything that needs no ledger: parsing,
  * field digests, the Merkle path, the signature, dates), so a surge of POST /v1/verify costs
  * the event loop, which the node's consensus shares, only the HTTP and the ledger lookups.
- * Jobs that arrive together go to a worker in one message. Workers start on first use; one
+ * Jobs that arrive together go to a worker in a few messages. Workers start on first use; one
  * that fails is replaced, and its jobs fail with VerifierUnavailableError, as do jobs beyond
  * `maxWaiting`, the load the pool takes before it sheds.
  */
@@ -95,7 +101,8 @@ export class VerifierPool {
     this.#flushScheduled = false;
     for (const slot of this.#slots) {
       if (!slot || slot.outbox.length === 0) continue;
-      slot.worker.postMessage(slot.outbox);
+      const jobs = slot.outbox;
+      for (let i = 0; i < jobs.length; i += MAX_BATCH) slot.worker.postMessage(jobs.slice(i, i + MAX_BATCH));
       slot.outbox = [];
     }
   }
