@@ -54,10 +54,13 @@ export const verifySchema = {
         // the value against each branch first, a cost paid on every answer.
         summary: {
           type: ['object', 'null'],
-          additionalProperties: true,
+          additionalProperties: false,
           properties: {
+            id: { type: 'string', description: "the credential's own id" },
             issuerId: { type: 'string' },
             issuerName: { type: 'string' },
+            issuerKey: { type: 'string', description: 'the did:key that signed the batch root' },
+            issuerSuspended: { type: ['object', 'null'], additionalProperties: false, properties: { atHeight: { type: 'integer' }, reason: { type: 'string' } }, description: 'set when the department is suspended now; certificates it anchored before stay valid' },
             typeId: { type: 'string' },
             typeVersion: { type: 'integer' },
             typeName: { type: 'string' },
@@ -65,6 +68,8 @@ export const verifySchema = {
             validUntil: { type: ['string', 'null'] },
             fields: { type: 'object', additionalProperties: true },
             hiddenFieldCount: { type: 'integer' },
+            root: { type: 'string', description: 'the batch root (hex)' },
+            leaf: { type: ['string', 'null'], description: "the certificate's leaf (hex); null when its fields do not lead to the root" },
             anchor: anchorSummary,
             revocation: revocationSummary,
           },
