@@ -14,6 +14,7 @@ import { probeRoutes, statusRoute } from './routes/node-routes.js';
 import { registryRoutes } from './routes/registry-routes.js';
 import { transactionRoutes } from './routes/transaction-routes.js';
 import { verifierRoutes } from './routes/verifier-routes.js';
+import { AJV_OPTIONS } from './verify-body.js';
 import { VerifierPool } from './verifier-pool.js';
 
 const API_DESCRIPTION =
@@ -39,7 +40,7 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
     frameworkErrors: handleError,
     // fastify's own 503 while closing has another shape; the hook below answers in ours.
     return503OnClosing: false,
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: false } },
+    ajv: { customOptions: { ...AJV_OPTIONS } },
   });
   const pool = settings.verifierThreads > 0 ? new VerifierPool(settings.verifierThreads, settings.verifyQueueLimit) : undefined;
   if (pool) app.addHook('onClose', () => pool.close());

@@ -1,10 +1,22 @@
 import { Worker } from 'node:worker_threads';
 import type { FileVerdict } from '@certledger/certs';
 
-/** One certificate to check: the job's number, the request body as received (JSON text), the moment to judge dates at. */
+/** One certificate to check: the job's number, the request body as received (JSON text), the moment to judge dates at unless the body names one. */
 export type VerifierJob = readonly [id: number, body: string, now: number];
-/** A worker's answer to a job: its verdict, or the message of what went wrong. */
-export type VerifierAnswer = readonly [id: number, verdict: FileVerdict | { readonly error: string }];
+/** A worker's answer to a job: its verdict, the reason the body was refused, or the message of what went wrong. */
+export type VerifierAnswer = readonly [id: number, verdict: FileVerdict | { readonly rejected: { readonly code: string; readonly message: string } } | { readonly error: string }];
+
+/** A body that is not a verify request (not JSON, or not the schema's shape): answered 400 with this code and sentence. */
+export class VerifyBodyRejectedError extends Error {
+  override readonly name = 'VerifyBodyRejectedError';
+
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 /** Why a job got no verdict: every worker is busy with as many as the pool takes, or a worker stopped. */
 export class VerifierUnavailableError extends Error {
@@ -51,7 +63,10 @@ export class VerifierPool {
     this.#maxWaiting = maxWaiting;
   }
 
-  /** The file checks of the certificate in `body` (the JSON text of a POST /v1/verify body), judged at `now`. */
+  /**
+   * The file checks of the certificate in `body` (the JSON text of a POST /v1/verify body, read
+   * and validated in the thread), judged at its `at` or else at `now`.
+   */
   check(body: string, now: number): Promise<FileVerdict> {
     if (this.#closed) return Promise.reject(new VerifierUnavailableError('the gateway is shutting down'));
     if (this.#waiting >= this.#maxWaiting) return Promise.reject(new VerifierUnavailableError(`${this.#waiting} certificates are waiting to be checked`));
@@ -114,6 +129,7 @@ export class VerifierPool {
       slot.waiting.delete(id);
       this.#waiting--;
       if ('error' in verdict) waiting.reject(new Error(verdict.error));
+      else if ('rejected' in verdict) waiting.reject(new VerifyBodyRejectedError(verdict.rejected.code, verdict.rejected.message));
       else waiting.resolve(verdict);
     }
   }

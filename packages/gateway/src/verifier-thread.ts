@@ -1,15 +1,14 @@
 import { parentPort } from 'node:worker_threads';
 import { checkCertificateFile } from '@certledger/certs';
+import { readVerifyBody } from './verify-body.js';
 import type { VerifierAnswer, VerifierJob } from './verifier-pool.js';
 
-/** A POST /v1/verify body; the gateway parsed and validated the same text against its schema before sending it here. */
-interface VerifyBody {
-  readonly certificate: unknown;
-}
-
-function answer([id, body, now]: VerifierJob): VerifierAnswer {
+function answer([id, text, now]: VerifierJob): VerifierAnswer {
   try {
-    return [id, checkCertificateFile((JSON.parse(body) as VerifyBody).certificate, now)];
+    const reading = readVerifyBody(text);
+    if (!reading.ok) return [id, { rejected: { code: reading.code, message: reading.message } }];
+    const { certificate, at } = reading.body;
+    return [id, checkCertificateFile(certificate, at === undefined ? now : Date.parse(at))];
   } catch (error) {
     return [id, { error: error instanceof Error ? error.message : String(error) }];
   }

@@ -61,7 +61,7 @@ describe('POST /v1/verify', () => {
     }
   });
 
-  it('answers the same with the file checks on the event loop as in a verifier thread', async () => {
+  it('answers the same, refusals included, with the file checks on the event loop as in a verifier thread', async () => {
     const inLoop = await createGateway(node, { ...NO_SHEDDING, verifierThreads: 0 });
     try {
       const altered = structuredClone(certificate);
@@ -71,6 +71,14 @@ describe('POST /v1/verify', () => {
         const direct = await inLoop.inject({ method: 'POST', url: '/v1/verify', payload: body });
         expect(threaded.statusCode).toBe(200);
         expect(threaded.json()).toEqual(direct.json());
+      }
+      // Refused bodies too: the thread reads and validates the body as fastify does here.
+      const refused = ['{}', '{"certificate":5}', '{"certificate":{},"extra":1}', '{"certificate":{},"at":"yesterday"}', '{ nope', '{"certificate":{},"__proto__":{"x":1}}'];
+      for (const payload of refused) {
+        const request = { method: 'POST' as const, url: '/v1/verify', payload, headers: { 'content-type': 'application/json' } };
+        const [threaded, direct] = [await app.inject(request), await inLoop.inject(request)];
+        expect(threaded.statusCode, payload).toBe(400);
+        expect(threaded.json(), payload).toEqual(direct.json());
       }
     } finally {
       await inLoop.close();

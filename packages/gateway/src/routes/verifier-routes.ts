@@ -1,9 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { checkCertificateFile, ledgerViewFromState, verifyFileAgainstLedger, type FileVerdict } from '@certledger/certs';
 import type { NodeHandle } from '@certledger/node';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../errors.js';
-import { VerifierUnavailableError, type VerifierPool } from '../verifier-pool.js';
+import type { VerifyBody } from '../verify-body.js';
+import { VerifierUnavailableError, VerifyBodyRejectedError, type VerifierPool } from '../verifier-pool.js';
 import { verifySchema } from '../verify-schemas.js';
 import { verifierBundle } from '../verifier-bundle.js';
 import { EXPLORER_CSP } from './explorer-routes.js';
@@ -14,18 +15,14 @@ const files = [
   { url: '/verifier/verifier.css', file: 'verifier.css', type: 'text/css; charset=utf-8' },
 ] as const;
 
-interface VerifyBody {
-  readonly certificate: unknown;
-  readonly at?: string;
-}
-
 /** Retry-After for a verification shed because the verifier threads are full. */
 const RETRY_AFTER_SECONDS = 1;
 
-async function fileChecksInPool(pool: VerifierPool, body: string, now: number, reply: FastifyReply): Promise<FileVerdict> {
+async function fileChecksInPool(pool: VerifierPool, body: string, reply: FastifyReply): Promise<FileVerdict> {
   try {
-    return await pool.check(body, now);
+    return await pool.check(body, Date.now());
   } catch (error) {
+    if (error instanceof VerifyBodyRejectedError) throw new HttpError(400, error.code, error.message);
     if (!(error instanceof VerifierUnavailableError)) throw error;
     reply.header('retry-after', String(RETRY_AFTER_SECONDS));
     throw new HttpError(503, 'OVERLOADED', `the certificate could not be checked now (${error.message}); retry after the number of seconds in Retry-After`);
@@ -33,28 +30,26 @@ async function fileChecksInPool(pool: VerifierPool, body: string, now: number, r
 }
 
 /**
- * POST /v1/verify. With a pool, the request body's text goes to a verifier thread for the
- * file checks, so its JSON parser here keeps the text (after the usual parsing, which the
- * body schema needs) for this route alone; the ledger checks run here, where the state is.
+ * POST /v1/verify. With a pool, the event loop does not even parse the body: its text goes to
+ * a verifier thread, which parses it and checks it against the route's schema as fastify
+ * would (readVerifyBody: same compiler, options, codes and sentences), then checks the file;
+ * the ledger checks run here, where the state is. The schema stays on the route for the docs.
  */
 async function verifyRoute(app: FastifyInstance, node: NodeHandle, pool: VerifierPool | undefined): Promise<void> {
-  const bodyTexts = new WeakMap<FastifyRequest, string>();
-  if (pool) {
-    const parseJson = app.getDefaultJsonParser('error', 'error');
-    app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, text, done) => {
-      bodyTexts.set(request, text as string);
-      parseJson(request, text as string, done);
-    });
-  }
   const ledger = ledgerViewFromState(() => node.state);
-  app.post('/v1/verify', { schema: verifySchema }, async (request, reply) => {
-    const { certificate, at } = request.body as VerifyBody;
-    const now = at === undefined ? Date.now() : Date.parse(at);
-    const text = bodyTexts.get(request);
-    const file = pool && text !== undefined ? await fileChecksInPool(pool, text, now, reply) : checkCertificateFile(certificate, now);
-    return verifyFileAgainstLedger(file, { ledger });
-  });
+  if (!pool) {
+    app.post('/v1/verify', { schema: verifySchema }, async (request) => {
+      const { certificate, at } = request.body as VerifyBody;
+      return verifyFileAgainstLedger(checkCertificateFile(certificate, at === undefined ? Date.now() : Date.parse(at)), { ledger });
+    });
+    return;
+  }
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => done(null, text));
+  const validatedInThread = () => () => true;
+  app.post('/v1/verify', { schema: verifySchema, validatorCompiler: validatedInThread }, async (request, reply) =>
+    verifyFileAgainstLedger(await fileChecksInPool(pool, request.body as string, reply), { ledger }),
+  );
 }
 
 /**

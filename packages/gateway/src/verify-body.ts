@@ -1,0 +1,38 @@
+import { AjvCompiler } from '@fastify/ajv-compiler';
+import secureJson from 'secure-json-parse';
+import { describeViolation } from './errors.js';
+import { verifySchema } from './verify-schemas.js';
+
+/** The validator options the gateway gives fastify: a body is checked as sent, never coerced or trimmed. */
+export const AJV_OPTIONS = { removeAdditional: false, coerceTypes: false, allErrors: false } as const;
+
+export interface VerifyBody {
+  readonly certificate: unknown;
+  readonly at?: string;
+}
+
+export type BodyReading = { readonly ok: true; readonly body: VerifyBody } | { readonly ok: false; readonly code: string; readonly message: string };
+
+/** The same validator fastify builds from the route's schema: same compiler, options and formats, so the same answers. */
+const validateBody = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema: verifySchema.body, method: 'POST', url: '/v1/verify', httpPart: 'body' }) as {
+  (value: unknown): boolean;
+  errors?: readonly { keyword: string; instancePath: string; message?: string; params: Record<string, unknown> }[] | null;
+};
+
+/**
+ * A POST /v1/verify body from its text, parsed and checked as fastify's own JSON parser and
+ * the route's schema would (prototype-poisoning keys refused), with the same error codes and
+ * sentences: for a verifier thread, so the event loop need not parse the body at all.
+ */
+export function readVerifyBody(text: string): BodyReading {
+  if (text.length === 0) return { ok: false, code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' };
+  let value: unknown;
+  try {
+    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+  } catch {
+    return { ok: false, code: 'BAD_JSON', message: 'the request body is not valid JSON' };
+  }
+  if (validateBody(value)) return { ok: true, body: value as VerifyBody };
+  const [violation] = validateBody.errors ?? [];
+  return { ok: false, code: 'INVALID_REQUEST', message: violation ? describeViolation('body', violation) : 'body is not valid' };
+}
