@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import type { FileVerdict } from '@certledger/certs';
 
 /** One certificate to check: the job's number, the request body as received (JSON text), the moment to judge dates at unless the body names one. */
-export type VerifierJob = readonly [id: number, body: string, now: number];
+export type VerifierJob = readonly [id: number, body: string | undefined, now: number];
 /** A worker's answer to a job: its verdict, the reason the body was refused, or the message of what went wrong. */
 export type VerifierAnswer = readonly [id: number, verdict: FileVerdict | { readonly rejected: { readonly code: string; readonly message: string } } | { readonly error: string }];
 
@@ -65,9 +65,10 @@ export class VerifierPool {
 
   /**
    * The file checks of the certificate in `body` (the JSON text of a POST /v1/verify body, read
-   * and validated in the thread), judged at its `at` or else at `now`.
+   * and validated in the thread; undefined when the request had none), judged at its `at` or
+   * else at `now`.
    */
-  check(body: string, now: number): Promise<FileVerdict> {
+  check(body: string | undefined, now: number): Promise<FileVerdict> {
     if (this.#closed) return Promise.reject(new VerifierUnavailableError('the gateway is shutting down'));
     if (this.#waiting >= this.#maxWaiting) return Promise.reject(new VerifierUnavailableError(`${this.#waiting} certificates are waiting to be checked`));
     const slot = this.#leastBusy();

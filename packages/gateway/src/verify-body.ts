@@ -20,15 +20,16 @@ const validateBody = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema:
 };
 
 /**
- * A POST /v1/verify body from its text, parsed and checked as fastify's own JSON parser and
+ * A POST /v1/verify body from its text (undefined when the request had none), parsed and checked as fastify's own JSON parser and
  * the route's schema would (prototype-poisoning keys refused), with the same error codes and
  * sentences: for a verifier thread, so the event loop need not parse the body at all.
  */
-export function readVerifyBody(text: string): BodyReading {
-  if (text.length === 0) return { ok: false, code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' };
+export function readVerifyBody(text: string | undefined): BodyReading {
+  if (text === '') return { ok: false, code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' };
   let value: unknown;
   try {
-    value = secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
+    // No body at all (no content-type either) is left for the schema to refuse, as fastify does.
+    value = text === undefined ? undefined : secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch {
     return { ok: false, code: 'BAD_JSON', message: 'the request body is not valid JSON' };
   }

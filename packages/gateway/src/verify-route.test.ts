@@ -80,6 +80,10 @@ describe('POST /v1/verify', () => {
         expect(threaded.statusCode, payload).toBe(400);
         expect(threaded.json(), payload).toEqual(direct.json());
       }
+      const bodiless = { method: 'POST' as const, url: '/v1/verify' };
+      const [threaded, direct] = [await app.inject(bodiless), await inLoop.inject(bodiless)];
+      expect(threaded.statusCode).toBe(400);
+      expect(threaded.json()).toEqual(direct.json());
     } finally {
       await inLoop.close();
     }

@@ -18,7 +18,7 @@ const files = [
 /** Retry-After for a verification shed because the verifier threads are full. */
 const RETRY_AFTER_SECONDS = 1;
 
-async function fileChecksInPool(pool: VerifierPool, body: string, reply: FastifyReply): Promise<FileVerdict> {
+async function fileChecksInPool(pool: VerifierPool, body: string | undefined, reply: FastifyReply): Promise<FileVerdict> {
   try {
     return await pool.check(body, Date.now());
   } catch (error) {
@@ -48,7 +48,7 @@ async function verifyRoute(app: FastifyInstance, node: NodeHandle, pool: Verifie
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => done(null, text));
   const validatedInThread = () => () => true;
   app.post('/v1/verify', { schema: verifySchema, validatorCompiler: validatedInThread }, async (request, reply) =>
-    verifyFileAgainstLedger(await fileChecksInPool(pool, request.body as string, reply), { ledger }),
+    verifyFileAgainstLedger(await fileChecksInPool(pool, request.body as string | undefined, reply), { ledger }),
   );
 }
 
