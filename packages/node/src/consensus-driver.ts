@@ -2,12 +2,13 @@ import { bytesEqual, toHex } from '@certledger/codec';
 import { ConsensusEngine, ValidatorSet, encodeMessage, verifyCommit, type EngineInput, type EngineOutput } from '@certledger/consensus';
 import { decodeBlock, type State } from '@certledger/ledger';
 import type { LedgerStore } from '@certledger/store';
-import { LaggingPeers } from './lagging-peers.js';
 import type { CommittedBlock, LedgerApp } from './ledger-app.js';
 import type { Logger } from './logger.js';
 
 /** Inputs waiting beyond this are dropped: consensus recovers lost messages by re-broadcast. */
 const MAX_PENDING_INPUTS = 20_000;
+/** A lagging peer gets a decision for a height at most this often. */
+const DECISION_RESEND_MS = 500;
 /** Storing a decided block this long or longer is logged as a warning. */
 const SLOW_STORE_MS = 200;
 
@@ -50,7 +51,7 @@ export class ConsensusDriver {
   readonly #options: ConsensusDriverOptions;
   readonly #now: () => number;
   readonly #timers = new Set<NodeJS.Timeout>();
-  readonly #laggingPeers = new LaggingPeers();
+  readonly #decisionsSent = new Map<string, number>();
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #stopped = false;
@@ -175,7 +176,6 @@ export class ConsensusDriver {
         events.evidence(output.bytes);
         return;
       case 'peer-behind':
-        if (!this.#laggingPeers.shouldSendDecision(output.peer, output.height, app.state.height, this.#now())) return;
         // Reading a past block from disk must not hold up this height's consensus steps.
         this.#sendDecision(output.peer, output.height).catch((error: unknown) => this.#options.log.debug({ err: error, peer: output.peer.slice(0, 16) }, 'could not send a past decision'));
         return;
@@ -189,6 +189,11 @@ export class ConsensusDriver {
   }
 
   async #sendDecision(peer: string, height: number): Promise<void> {
+    const key = `${peer}/${height}`;
+    const now = this.#now();
+    if ((this.#decisionsSent.get(key) ?? 0) > now - DECISION_RESEND_MS) return;
+    if (this.#decisionsSent.size > 10_000) this.#decisionsSent.clear();
+    this.#decisionsSent.set(key, now);
     const [block, commit] = await Promise.all([this.#options.store.getBlock(height), this.#options.store.getCommit(height)]);
     if (block && commit) this.#options.network.send(peer, encodeMessage({ kind: 'decision', block, commit }));
   }
