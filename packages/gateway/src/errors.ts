@@ -54,7 +54,7 @@ export function describeViolation(context: string, violation: SchemaViolation): 
 }
 
 /** fastify's own request failures, under this API's codes rather than fastify's internal ones. */
-const requestFailures: Record<string, { code: string; message: string }> = {
+export const requestFailures: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body must be JSON (content-type: application/json)' },
   FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' },
   FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_JSON', message: 'the request body is not valid JSON' },

@@ -1,6 +1,6 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import secureJson from 'secure-json-parse';
-import { describeViolation } from './errors.js';
+import { describeViolation, requestFailures } from './errors.js';
 import { verifySchema } from './verify-schemas.js';
 
 /** The validator options the gateway gives fastify: a body is checked as sent, never coerced or trimmed. */
@@ -13,6 +13,15 @@ export interface VerifyBody {
 
 export type BodyReading = { readonly ok: true; readonly body: VerifyBody } | { readonly ok: false; readonly code: string; readonly message: string };
 
+/** The moment a verify request asks its validity dates to be judged at: its `at`, or else `now`. */
+export function judgedAt(body: VerifyBody, now: number): number {
+  return body.at === undefined ? now : Date.parse(body.at);
+}
+
+function refused(fastifyCode: string): BodyReading {
+  return { ok: false, ...requestFailures[fastifyCode]! };
+}
+
 /** The same validator fastify builds from the route's schema: same compiler, options and formats, so the same answers. */
 const validateBody = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema: verifySchema.body, method: 'POST', url: '/v1/verify', httpPart: 'body' }) as {
   (value: unknown): boolean;
@@ -20,18 +29,19 @@ const validateBody = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema:
 };
 
 /**
- * A POST /v1/verify body from its text (undefined when the request had none), parsed and checked as fastify's own JSON parser and
- * the route's schema would (prototype-poisoning keys refused), with the same error codes and
- * sentences: for a verifier thread, so the event loop need not parse the body at all.
+ * A POST /v1/verify body from its text (undefined when the request had none), parsed and
+ * checked as fastify's own JSON parser and the route's schema would (prototype-poisoning keys
+ * refused), with the same error codes and sentences: for a verifier thread, so the event loop
+ * need not parse the body at all.
  */
 export function readVerifyBody(text: string | undefined): BodyReading {
-  if (text === '') return { ok: false, code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' };
+  if (text === '') return refused('FST_ERR_CTP_EMPTY_JSON_BODY');
   let value: unknown;
   try {
     // No body at all (no content-type either) is left for the schema to refuse, as fastify does.
     value = text === undefined ? undefined : secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
   } catch {
-    return { ok: false, code: 'BAD_JSON', message: 'the request body is not valid JSON' };
+    return refused('FST_ERR_CTP_INVALID_JSON_BODY');
   }
   if (validateBody(value)) return { ok: true, body: value as VerifyBody };
   const [violation] = validateBody.errors ?? [];

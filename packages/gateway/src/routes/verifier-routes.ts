@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
-import { checkCertificateFile, ledgerViewFromState, verifyFileAgainstLedger, type FileVerdict } from '@certledger/certs';
+import { ledgerViewFromState, verifyCertificate, verifyFileAgainstLedger, type FileVerdict } from '@certledger/certs';
 import type { NodeHandle } from '@certledger/node';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../errors.js';
-import type { VerifyBody } from '../verify-body.js';
+import { judgedAt, type VerifyBody } from '../verify-body.js';
 import { VerifierUnavailableError, VerifyBodyRejectedError, type VerifierPool } from '../verifier-pool.js';
 import { verifySchema } from '../verify-schemas.js';
 import { verifierBundle } from '../verifier-bundle.js';
@@ -39,8 +39,8 @@ async function verifyRoute(app: FastifyInstance, node: NodeHandle, pool: Verifie
   const ledger = ledgerViewFromState(() => node.state);
   if (!pool) {
     app.post('/v1/verify', { schema: verifySchema }, async (request) => {
-      const { certificate, at } = request.body as VerifyBody;
-      return verifyFileAgainstLedger(checkCertificateFile(certificate, at === undefined ? Date.now() : Date.parse(at)), { ledger });
+      const body = request.body as VerifyBody;
+      return verifyCertificate(body.certificate, { now: judgedAt(body, Date.now()), ledger });
     });
     return;
   }
