@@ -74,7 +74,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   {
     title: 'Devnet: 4 validator processes',
     what: 'baseline: native Ed25519 verifies/s per core × cores ÷ validators, measured in the same run',
-    args: ['scripts/bench-devnet.ts', ...(quick ? ['--txs', '1500', '--seconds', '4'] : [])],
+    args: ['scripts/bench-devnet.ts', ...(quick ? ['--txs', '1500', '--warmup-txs', '1000', '--seconds', '4'] : [])],
     timeoutMinutes: 15,
     ratios: [{ label: 'committed tx/s / verification ceiling', pattern: /= ([\d.]+)% of the verification ceiling/, target: 0.6, percent: true }],
   },
