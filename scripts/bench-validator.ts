@@ -8,9 +8,9 @@
  *
  * Both validators share this process's module state, so a memory of verified signatures kept
  * per process would let the follower skip checks the proposer made and understate the figures
- * (before the mempool checked signatures with `hasValidSignatureOnce`, crypto's remembered
- * verifications did exactly that: half the verifies went uncounted). Node code keeps its
- * verdicts per decoded transaction, and each validator here decodes its own copies.
+ * (when the state transition checked signatures through crypto's memory of verified ones, this
+ * bench saw only half the verifies). Node code keeps its verdicts per decoded transaction, and
+ * each validator here decodes its own copies.
  *
  *   pnpm bench:validator [-- --txs 20000]
  *

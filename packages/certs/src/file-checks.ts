@@ -1,5 +1,5 @@
 import { bytesEqual } from '@certledger/codec';
-import { hasValidSignature } from '@certledger/ledger';
+import { hasValidSignatureRemembered } from '@certledger/ledger';
 import { InclusionVerifier } from '@certledger/merkle';
 import type { AnchorLocation } from './anchor-proof.js';
 import { DATA_INTEGRITY_PROOF, EDDSA_JCS_2022, verifyEddsaJcsProof } from './data-integrity/eddsa-jcs-2022.js';
@@ -73,7 +73,7 @@ function checkIntegrity(cert: ParsedCertificate): { check: Check; leaf: Uint8Arr
 function checkSignature(cert: ParsedCertificate): Check {
   const tx = cert.anchorTx;
   // parseCertificate gives every certificate of a batch the same transaction object, whose check is remembered.
-  if (!hasValidSignature(tx)) return failure('signature', 'BAD_SIGNATURE', 'the signature on the batch root does not verify');
+  if (!hasValidSignatureRemembered(tx)) return failure('signature', 'BAD_SIGNATURE', 'the signature on the batch root does not verify');
   if (!bytesEqual(tx.body.sender, cert.issuerKey)) {
     return failure('signature', 'BAD_SIGNATURE', `the credential names issuer key ${cert.issuerDid}, but the batch root was signed by another key`);
   }

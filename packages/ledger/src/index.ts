@@ -8,7 +8,7 @@ export {
   encodeTxBody,
   txSigningDigest,
   hasValidSignature,
-  hasValidSignatureOnce,
+  hasValidSignatureRemembered,
   governanceApprovalDigest,
   txId,
   decodeTransaction,

@@ -35,21 +35,23 @@ function verdictOf(tx: Transaction, check: typeof verify): boolean {
 }
 
 /**
- * Whether the sender's signature over the body verifies (strict Ed25519): checked once per
- * decoded transaction, and a valid one remembered by its bytes as well, so a second decoding of
- * the same bytes (a verifier meeting one anchor in many certificates) is not checked again.
+ * Whether the sender's signature over the body verifies (strict Ed25519), checked once per
+ * decoded transaction: the state transition asks this, so a node that keeps its decodings (the
+ * mempool's, a proposal's) checks each transaction once between the pool, its block and the
+ * validation of a proposal.
  */
 export function hasValidSignature(tx: Transaction): boolean {
-  return verdictOf(tx, verifyRemembered);
+  return verdictOf(tx, verify);
 }
 
 /**
- * {@link hasValidSignature} remembered for this decoded transaction only, for a process that
- * keeps each decoding it makes (a node's mempool): there the memory by bytes would be upkeep on
- * every transaction and never be asked. Either function then answers from this check.
+ * {@link hasValidSignature} that also remembers a valid signature by its bytes, for a process
+ * that decodes the same transaction many times (a verifier meeting one anchor in many
+ * certificates): a later decoding of those bytes is not checked again. A node keeps its
+ * decodings instead, and there such a memory would be upkeep on every transaction.
  */
-export function hasValidSignatureOnce(tx: Transaction): boolean {
-  return verdictOf(tx, verify);
+export function hasValidSignatureRemembered(tx: Transaction): boolean {
+  return verdictOf(tx, verifyRemembered);
 }
 
 /** What each validator approving a governance action signs. */

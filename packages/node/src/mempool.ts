@@ -1,5 +1,5 @@
 import { toHex } from '@certledger/codec';
-import { applyTransaction, decodeTransaction, fail, hasValidSignatureOnce, ok, type LedgerError, type Result, type State, type Transaction } from '@certledger/ledger';
+import { applyTransaction, decodeTransaction, fail, hasValidSignature, ok, type LedgerError, type Result, type State, type Transaction } from '@certledger/ledger';
 
 export interface MempoolLimits {
   /** Transactions held at most; a full pool refuses new ones rather than evicting accepted ones. */
@@ -86,15 +86,13 @@ export class Mempool {
     const queue = this.#bySender.get(sender);
     if (queue?.has(tx.body.seq)) return { ok: false, error: { code: 'BAD_SEQUENCE', message: `another transaction with sequence ${tx.body.seq} from this sender is already waiting` } };
     if (tx.body.seq === next) {
-      // Checked here for this decoding only (the pool keeps it); applyTransaction finds the verdict.
-      if (tx.body.chainId === state.chainId) hasValidSignatureOnce(tx);
       const checked = applyTransaction(state, tx, { height: state.height + 1, time: state.lastBlockTime + 1 });
       if (!checked.ok) return checked;
     } else if (tx.body.seq < next) {
       return { ok: false, error: { code: 'BAD_SEQUENCE', message: `sequence ${tx.body.seq} was already used (replay); next is ${next}` } };
     } else if (tx.body.seq > next + this.#limits.maxSeqAhead) {
       return { ok: false, error: { code: 'BAD_SEQUENCE', message: `sequence ${tx.body.seq} is more than ${this.#limits.maxSeqAhead} ahead of the next, ${next}` } };
-    } else if (tx.body.chainId !== state.chainId || !hasValidSignatureOnce(tx)) {
+    } else if (tx.body.chainId !== state.chainId || !hasValidSignature(tx)) {
       return { ok: false, error: { code: 'BAD_SIGNATURE', message: 'the transaction is not validly signed for this chain by its sender' } };
     }
     const entry = { tx, id, sender, key, arrival: this.#arrivals++ };
