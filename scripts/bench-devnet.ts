@@ -27,7 +27,6 @@ import { signNative, verifyNative } from '@certledger/crypto/native';
 import { makeTx, testSigner } from '@certledger/ledger/testing';
 import { DevnetProcesses, until } from '../test/support/devnet-processes.js';
 
-const SENDERS = 100;
 /** Transactions per submission request (POST /v1/transactions/batch), and such requests open at once at most. */
 const BATCH_TXS = 200;
 const MAX_BATCHES_IN_FLIGHT = 8;
@@ -44,6 +43,13 @@ if (!Number.isInteger(totalTxs) || totalTxs < 100) throw new Error(`--txs must b
 if (!Number.isInteger(warmupTxs) || warmupTxs < 0) throw new Error(`--warmup-txs must be a whole number, got ${values['warmup-txs']}`);
 if (!Number.isInteger(blockIntervalMs) || blockIntervalMs < 0) throw new Error(`--block-interval-ms must be a whole number of milliseconds, got ${values['block-interval-ms']}`);
 if (!Number.isInteger(halfLoadSeconds) || halfLoadSeconds < 2) throw new Error(`--seconds must be an integer of at least 2, got ${values.seconds}`);
+
+/**
+ * Departments sending the load. A mempool holds a sender's transactions at most 256 sequence
+ * numbers ahead of its last committed one, and a burst arrives faster than blocks commit it, so
+ * each sender gets at most 200 of a burst.
+ */
+const SENDERS = Math.max(100, Math.ceil(Math.max(totalTxs, warmupTxs) / 200));
 
 /** Verifies per second of wall time on one core, and the CPU time one verify takes. */
 function measureVerify(): { perSecond: number; cpuMicros: number } {
