@@ -1,6 +1,6 @@
 import { CodecError } from './errors.js';
 import { compareKeys } from './key-order.js';
-import { decodeKey, decodeUtf8 } from './utf8.js';
+import { decodeShortText, decodeUtf8 } from './utf8.js';
 import { MAX_DEPTH, type Value } from './value.js';
 
 const TWO_TO_32 = 2 ** 32;
@@ -33,7 +33,7 @@ class CanonicalReader {
     if (token >= 0xe0) return token - 0x100;
     if (token < 0x90) return this.#map(token - 0x80, depth);
     if (token < 0xa0) return this.#array(token - 0x90, depth);
-    if (token < 0xc0) return this.#string(token - 0xa0);
+    if (token < 0xc0) return this.#string(token - 0xa0, decodeShortText);
     switch (token) {
       case 0xc0:
         return null;
@@ -187,8 +187,8 @@ class CanonicalReader {
 
   #key(): string {
     const token = this.#uint(1);
-    if (token >= 0xa0 && token < 0xc0) return this.#string(token - 0xa0, decodeKey);
-    if (token >= 0xd9 && token <= 0xdb) return this.#string(this.#stringLength(token), decodeKey);
+    if (token >= 0xa0 && token < 0xc0) return this.#string(token - 0xa0, decodeShortText);
+    if (token >= 0xd9 && token <= 0xdb) return this.#string(this.#stringLength(token), decodeShortText);
     if (isScalarToken(token)) throw nonCanonical(`the map key at byte ${this.at - 1} is not a string`);
     throw new CodecError('MALFORMED', `not valid MessagePack: the map key at byte ${this.at - 1} has no string form`);
   }

@@ -20,19 +20,20 @@ export function decodeUtf8(bytes: Uint8Array, start: number, end: number): strin
 }
 
 /**
- * Map keys repeat from one value to the next. Short ASCII ones are looked up here by their
- * bytes, so reading a key costs a comparison instead of a new string (which the engine would
- * then look up again to use it as a property name).
+ * Short strings repeat from one value to the next: map keys, and in transactions the chain id,
+ * the kind, the issuer and type ids. Short ASCII ones are looked up here by their bytes, so
+ * reading one costs a comparison instead of a new string, one that a node would keep for each
+ * waiting transaction and that a key would make the engine look up again as a property name.
  */
-const recentKeys: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
-const MAX_RECENT_KEY_BYTES = 24;
+const recentStrings: (string | undefined)[] = new Array<string | undefined>(4096).fill(undefined);
+const MAX_RECENT_STRING_BYTES = 24;
 
-/** Like {@link decodeUtf8}, for map keys. */
-export function decodeKey(bytes: Uint8Array, start: number, end: number): string | undefined {
+/** Like {@link decodeUtf8}, for short strings that recur (fixstr values and map keys). */
+export function decodeShortText(bytes: Uint8Array, start: number, end: number): string | undefined {
   const length = end - start;
-  if (length === 0 || length > MAX_RECENT_KEY_BYTES) return decodeUtf8(bytes, start, end);
+  if (length === 0 || length > MAX_RECENT_STRING_BYTES) return decodeUtf8(bytes, start, end);
   const slot = ((length << 7) ^ ((bytes[start] as number) << 4) ^ ((bytes[start + (length >> 1)] as number) << 2) ^ (bytes[end - 1] as number)) & 4095;
-  const recent = recentKeys[slot];
+  const recent = recentStrings[slot];
   if (recent !== undefined && recent.length === length) {
     let same = 0;
     while (same < length && recent.charCodeAt(same) === bytes[start + same]) same++;
@@ -40,7 +41,7 @@ export function decodeKey(bytes: Uint8Array, start: number, end: number): string
   }
   const text = decodeUtf8(bytes, start, end);
   // As many UTF-16 units as bytes: ASCII, whose bytes are its char codes, as the lookup compares.
-  if (text !== undefined && text.length === length) recentKeys[slot] = text;
+  if (text !== undefined && text.length === length) recentStrings[slot] = text;
   return text;
 }
 
