@@ -146,14 +146,14 @@ class CommitWatcher {
     }
   }
 
+  /** Asks for the next block until there is none yet: one request a turn, and none for status. */
   async #follow(): Promise<void> {
-    const height = await this.devnet.height(0);
-    for (let h = this.#height + 1; h <= height; h++) {
-      const block = await this.devnet.block(0, h);
+    for (;;) {
+      const block = await this.devnet.block(0, this.#height + 1);
       if (!block) return;
       const now = performance.now();
       for (const id of block.txs) if (!this.committedAt.has(id)) this.committedAt.set(id, now);
-      this.#height = h;
+      this.#height++;
     }
   }
 
@@ -242,7 +242,11 @@ async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: reado
   }
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 5));
   const deadline = performance.now() + 60_000;
-  while ([...submittedAt.keys()].some((id) => !watcher.committedAt.has(id)) && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  for (let waiting = [...submittedAt.keys()]; performance.now() < deadline; ) {
+    waiting = waiting.filter((id) => !watcher.committedAt.has(id));
+    if (waiting.length === 0) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   const committed = [...submittedAt].filter(([id]) => watcher.committedAt.has(id));
   const lastCommit = Math.max(...committed.map(([id]) => watcher.committedAt.get(id)!));
   const latencies = committed.map(([id, sent]) => watcher.committedAt.get(id)! - sent).sort((a, b) => a - b);
