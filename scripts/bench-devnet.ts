@@ -8,10 +8,12 @@
  * would send them. A warm-up of `--warmup-txs` goes first, unmeasured: it takes the hot code
  * through the JIT compiler and grows the heaps to working size, one-off costs of a validator
  * that then runs for months. Phase 1 offers `--txs` anchors as fast as the validators take them
- * and reports committed txs/s and commit latency. Phase 2 offers half that rate for a fixed time and reports the latency there.
+ * and reports committed txs/s and commit latency. Phase 2 offers half that rate for a fixed time
+ * and reports the latency there.
  * Ceiling: native Ed25519 verifies/s on one core × cores ÷ validators, since every validator
- * verifies every transaction once; measured before and after the load, and averaged, because
- * other work on the machine moves it.
+ * verifies every transaction once; measured before and after the load, the faster of the two
+ * counting, because other work on the machine only ever slows it (a slowed measurement would
+ * lower the ceiling and flatter the share).
  *
  * Where Linux's /proc is there, phase 1 also reports the CPU time the validators and this load
  * client spent per committed transaction, in verifies: a figure other work on the machine
@@ -51,19 +53,25 @@ if (!Number.isInteger(halfLoadSeconds) || halfLoadSeconds < 2) throw new Error(`
  */
 const SENDERS = Math.max(100, Math.ceil(Math.max(totalTxs, warmupTxs) / 200));
 
-/** Verifies per second of wall time on one core, and the CPU time one verify takes. */
+/**
+ * Verifies per second of wall time on one core, and the CPU time one verify takes: the best of
+ * four half-second runs, since other work on the machine only ever slows a run down.
+ */
 function measureVerify(): { perSecond: number; cpuMicros: number } {
   const pair = keyPairFromSeed(new Uint8Array(32).fill(3));
   const messages = Array.from({ length: 512 }, (_, i) => taggedHash('tx-signing', Uint8Array.of(i >> 8, i & 255)));
   const signatures = messages.map((m) => signNative(m, pair.secretKey));
-  let count = 0;
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  while (performance.now() - started < 2000) {
-    for (let i = 0; i < messages.length; i++) if (verifyNative(signatures[i]!, messages[i]!, pair.publicKey)) count++;
-  }
-  const cpu = process.cpuUsage(cpuBefore);
-  return { perSecond: count / ((performance.now() - started) / 1000), cpuMicros: (cpu.user + cpu.system) / count };
+  const runs = Array.from({ length: 4 }, () => {
+    let count = 0;
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    while (performance.now() - started < 500) {
+      for (let i = 0; i < messages.length; i++) if (verifyNative(signatures[i]!, messages[i]!, pair.publicKey)) count++;
+    }
+    const cpu = process.cpuUsage(cpuBefore);
+    return { perSecond: count / ((performance.now() - started) / 1000), cpuMicros: (cpu.user + cpu.system) / count };
+  });
+  return { perSecond: Math.max(...runs.map((r) => r.perSecond)), cpuMicros: Math.min(...runs.map((r) => r.cpuMicros)) };
 }
 
 const CLOCK_TICKS_PER_SECOND = (() => {
@@ -286,10 +294,11 @@ async function main(): Promise<void> {
     const nodesCpuAfter = devnetCpuMicros(devnet.dir);
     const blocks = watcher.height - heightBefore;
     const verifyAfter = measureVerify();
-    const verify = { perSecond: (verifyBefore.perSecond + verifyAfter.perSecond) / 2, cpuMicros: (verifyBefore.cpuMicros + verifyAfter.cpuMicros) / 2 };
+    // The faster measurement sets the ceiling: a slowed one would lower it and flatter the share.
+    const verify = { perSecond: Math.max(verifyBefore.perSecond, verifyAfter.perSecond), cpuMicros: Math.min(verifyBefore.cpuMicros, verifyAfter.cpuMicros) };
     const ceiling = (verify.perSecond * cores) / validators;
     const throughput = full.latencies.length / full.seconds;
-    console.log(`verify: ${verifyAfter.perSecond.toFixed(0)}/s per core after; mean ${verify.perSecond.toFixed(0)}/s × ${cores} cores ÷ ${validators} validators -> ceiling ${ceiling.toFixed(0)} tx/s`);
+    console.log(`verify: ${verifyAfter.perSecond.toFixed(0)}/s per core after; faster ${verify.perSecond.toFixed(0)}/s × ${cores} cores ÷ ${validators} validators -> ceiling ${ceiling.toFixed(0)} tx/s`);
     console.log(`\nfull load: ${full.latencies.length} committed of ${totalTxs} in ${full.seconds.toFixed(1)} s (refused: ${full.refused}; retried: ${full.retried}; ${full.lost} accepted but not committed)`);
     console.log(`  committed throughput ${throughput.toFixed(0)} tx/s = ${((throughput / ceiling) * 100).toFixed(1)}% of the verification ceiling (target >= 60%)`);
     console.log(`  commit latency p50 ${percentile(full.latencies, 50).toFixed(0)} ms, p99 ${percentile(full.latencies, 99).toFixed(0)} ms`);
