@@ -23,11 +23,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { sha256, taggedHash } from '@certledger/codec';
-import { keyPairFromSeed } from '@certledger/crypto';
-import { signNative, verifyNative } from '@certledger/crypto/native';
+import { sha256 } from '@certledger/codec';
 import { makeTx, testSigner } from '@certledger/ledger/testing';
 import { DevnetProcesses, until } from '../test/support/devnet-processes.js';
+import { measureVerifySpeed } from './verify-speed.js';
 
 /** Transactions per submission request (POST /v1/transactions/batch), and such requests open at once at most. */
 const BATCH_TXS = 200;
@@ -52,27 +51,6 @@ if (!Number.isInteger(halfLoadSeconds) || halfLoadSeconds < 2) throw new Error(`
  * each sender gets at most 200 of a burst.
  */
 const SENDERS = Math.max(100, Math.ceil(Math.max(totalTxs, warmupTxs) / 200));
-
-/**
- * Verifies per second of wall time on one core, and the CPU time one verify takes: the best of
- * four half-second runs, since other work on the machine only ever slows a run down.
- */
-function measureVerify(): { perSecond: number; cpuMicros: number } {
-  const pair = keyPairFromSeed(new Uint8Array(32).fill(3));
-  const messages = Array.from({ length: 512 }, (_, i) => taggedHash('tx-signing', Uint8Array.of(i >> 8, i & 255)));
-  const signatures = messages.map((m) => signNative(m, pair.secretKey));
-  const runs = Array.from({ length: 4 }, () => {
-    let count = 0;
-    const started = performance.now();
-    const cpuBefore = process.cpuUsage();
-    while (performance.now() - started < 500) {
-      for (let i = 0; i < messages.length; i++) if (verifyNative(signatures[i]!, messages[i]!, pair.publicKey)) count++;
-    }
-    const cpu = process.cpuUsage(cpuBefore);
-    return { perSecond: count / ((performance.now() - started) / 1000), cpuMicros: (cpu.user + cpu.system) / count };
-  });
-  return { perSecond: Math.max(...runs.map((r) => r.perSecond)), cpuMicros: Math.min(...runs.map((r) => r.cpuMicros)) };
-}
 
 const CLOCK_TICKS_PER_SECOND = (() => {
   try {
@@ -265,7 +243,7 @@ async function main(): Promise<void> {
   const cores = availableParallelism();
   const validators = 4;
   console.log(`load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cores} cores; measuring native Ed25519 verify on one core...`);
-  const verifyBefore = measureVerify();
+  const verifyBefore = measureVerifySpeed(4, 500);
   console.log(`verify: ${verifyBefore.perSecond.toFixed(0)}/s per core before the load (measured again after it)`);
 
   const devnet = new DevnetProcesses({ basePort: 36000, extraIssuers: SENDERS, logLevel: 'info', timings: { blockIntervalMs, timeoutProposeMs: 1000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 } });
@@ -293,7 +271,7 @@ async function main(): Promise<void> {
     const clientCpu = process.cpuUsage(clientCpuBefore);
     const nodesCpuAfter = devnetCpuMicros(devnet.dir);
     const blocks = watcher.height - heightBefore;
-    const verifyAfter = measureVerify();
+    const verifyAfter = measureVerifySpeed(4, 500);
     // The faster measurement sets the ceiling: a slowed one would lower it and flatter the share.
     const verify = { perSecond: Math.max(verifyBefore.perSecond, verifyAfter.perSecond), cpuMicros: Math.min(verifyBefore.cpuMicros, verifyAfter.cpuMicros) };
     const ceiling = (verify.perSecond * cores) / validators;

@@ -22,12 +22,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { sha256, taggedHash } from '@certledger/codec';
-import { keyPairFromSeed } from '@certledger/crypto';
-import { signNative, verifyNative } from '@certledger/crypto/native';
+import { sha256 } from '@certledger/codec';
 import { makeTx, testNetwork, testSigner } from '@certledger/ledger/testing';
 import { LedgerApp, Mempool } from '@certledger/node';
 import { LedgerStore } from '@certledger/store';
+import { measureVerifySpeed } from './verify-speed.js';
 
 const SENDERS = 100;
 const BLOCK_TXS = 2000;
@@ -39,24 +38,6 @@ if (!Number.isInteger(totalTxs) || totalTxs < BLOCK_TXS) throw new Error(`--txs 
 function cpuMicros(): number {
   const { user, system } = process.cpuUsage();
   return user + system;
-}
-
-/**
- * The CPU time of one native Ed25519 verify, in this process before the work starts (as
- * bench:devnet measures it): the best of three one-second runs, since other work on the
- * machine only ever slows a run down.
- */
-function verifyCpuMicros(): number {
-  const pair = keyPairFromSeed(new Uint8Array(32).fill(3));
-  const messages = Array.from({ length: 256 }, (_, i) => taggedHash('tx-signing', Uint8Array.of(i)));
-  const signatures = messages.map((m) => signNative(m, pair.secretKey));
-  const runs = Array.from({ length: 3 }, () => {
-    const started = cpuMicros();
-    let count = 0;
-    while (cpuMicros() - started < 1_000_000) for (let i = 0; i < messages.length; i++) if (verifyNative(signatures[i]!, messages[i]!, pair.publicKey)) count++;
-    return (cpuMicros() - started) / count;
-  });
-  return Math.min(...runs);
 }
 
 function anchors(chainId: string, count: number): Uint8Array[] {
@@ -92,7 +73,8 @@ async function main(): Promise<void> {
   const network = testNetwork(4, 'bench-chain', SENDERS);
   console.log(`signing ${totalTxs} anchors from ${SENDERS} senders...`);
   const txs = anchors(network.genesis.chainId, totalTxs);
-  const verifyMicros = verifyCpuMicros();
+  // As bench:devnet measures it: in this process, before the work starts.
+  const verifyMicros = measureVerifySpeed(3, 1000).cpuMicros;
   const dir = mkdtempSync(join(tmpdir(), 'certledger-bench-validator-'));
   let gcPauseMs = 0;
   const gcObserver = new PerformanceObserver((list) => {
