@@ -41,7 +41,7 @@ interface SchemaViolation {
 }
 
 /** "body.wait must be <= 60", "body has an unknown field "extra"": where, and what is wrong. */
-export function describeViolation(context: string, violation: SchemaViolation): string {
+function describeViolation(context: string, violation: SchemaViolation): string {
   const where = [context, ...violation.instancePath.split('/').filter(Boolean)].join('.');
   switch (violation.keyword) {
     case 'additionalProperties':
@@ -51,6 +51,11 @@ export function describeViolation(context: string, violation: SchemaViolation): 
     default:
       return `${where} ${violation.message ?? 'is not valid'}`;
   }
+}
+
+/** A request that breaks its route's schema: the code and sentence every such answer carries. */
+export function schemaFailure(context: string, violation: SchemaViolation): { code: string; message: string } {
+  return { code: 'INVALID_REQUEST', message: describeViolation(context, violation) };
 }
 
 /** fastify's own request failures, under this API's codes rather than fastify's internal ones. */
@@ -72,7 +77,8 @@ export function handleError(error: FastifyError | HttpError, request: FastifyReq
   }
   const [violation] = error.validation ?? [];
   if (violation) {
-    void reply.status(400).send(errorBody('INVALID_REQUEST', describeViolation(error.validationContext ?? 'request', violation as SchemaViolation)));
+    const failure = schemaFailure(error.validationContext ?? 'request', violation as SchemaViolation);
+    void reply.status(400).send(errorBody(failure.code, failure.message));
     return;
   }
   const status = error.statusCode ?? 500;

@@ -1,6 +1,6 @@
 import { AjvCompiler } from '@fastify/ajv-compiler';
 import secureJson from 'secure-json-parse';
-import { describeViolation, requestFailures } from './errors.js';
+import { requestFailures, schemaFailure } from './errors.js';
 import { verifySchema } from './verify-schemas.js';
 
 /** The validator options the gateway gives fastify: a body is checked as sent, never coerced or trimmed. */
@@ -45,5 +45,5 @@ export function readVerifyBody(text: string | undefined): BodyReading {
   }
   if (validateBody(value)) return { ok: true, body: value as VerifyBody };
   const [violation] = validateBody.errors ?? [];
-  return { ok: false, code: 'INVALID_REQUEST', message: violation ? describeViolation('body', violation) : 'body is not valid' };
+  return { ok: false, ...schemaFailure('body', violation ?? { keyword: '', instancePath: '', params: {} }) };
 }
