@@ -1,4 +1,4 @@
-import { concatBytes, sha256 } from '@certledger/codec';
+import { sha256, sha256OfParts } from '@certledger/codec';
 
 /** Every RFC 9162 hash in this package is a SHA-256 digest. */
 export const HASH_BYTES = 32;
@@ -21,23 +21,13 @@ export function isEmptyRoot(hash: Uint8Array): boolean {
   return bytesEqual(hash, emptyRoot);
 }
 
-/**
- * Leaf entries up to this size are hashed out of one reusable buffer: a fresh array over 64
- * bytes costs an allocation outside the JavaScript heap, which took ten times the hashing of
- * a 227-byte transaction (3.6 µs against 0.35). Safe because hashing is synchronous.
- */
-const LEAF_SCRATCH_BYTES = 4096;
-const leafMessage = new Uint8Array(LEAF_SCRATCH_BYTES);
-leafMessage[0] = LEAF_PREFIX[0] as number;
-
 /** SHA-256(0x00 || data): the hash of one leaf entry. */
 export function leafHash(data: Uint8Array): Uint8Array {
   if (!(data instanceof Uint8Array)) {
     throw new TypeError(`leaf data must be a Uint8Array, got ${describeValue(data)}`);
   }
-  if (data.length >= LEAF_SCRATCH_BYTES) return sha256(concatBytes(LEAF_PREFIX, data));
-  leafMessage.set(data, 1);
-  return sha256(leafMessage.subarray(0, data.length + 1));
+  // Not sha256(concatBytes(...)): a fresh array for a transaction's leaf cost ten times its hashing.
+  return sha256OfParts(LEAF_PREFIX, data);
 }
 
 /** SHA-256(0x01 || left || right): the hash of an interior node. */
