@@ -111,10 +111,21 @@ class Load {
 /** Follows validator 0's chain and notes when each transaction id was first seen committed. */
 class CommitWatcher {
   readonly committedAt = new Map<string, number>();
+  /** Accepted transactions not yet seen committed: the load waits on its size, not on a rescan. */
+  readonly #awaited = new Set<string>();
   #height = 0;
   #stopped = false;
 
   constructor(private readonly devnet: DevnetProcesses) {}
+
+  /** Notes that `id` was accepted, so {@link awaitedCount} counts it until it is seen committed. */
+  expect(id: string): void {
+    if (!this.committedAt.has(id)) this.#awaited.add(id);
+  }
+
+  get awaitedCount(): number {
+    return this.#awaited.size;
+  }
 
   /** The last height whose transactions have been noted. */
   get height(): number {
@@ -138,7 +149,11 @@ class CommitWatcher {
       const block = await this.devnet.block(0, this.#height + 1);
       if (!block) return;
       const now = performance.now();
-      for (const id of block.txs) if (!this.committedAt.has(id)) this.committedAt.set(id, now);
+      for (const id of block.txs) {
+        if (this.committedAt.has(id)) continue;
+        this.committedAt.set(id, now);
+        this.#awaited.delete(id);
+      }
       this.#height++;
     }
   }
@@ -223,16 +238,17 @@ async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: reado
     inFlight++;
     const sent = performance.now();
     void submitBatch(devnet, batchNumber++, batch, tally)
-      .then((ids) => ids.forEach((id) => submittedAt.set(id, sent)))
+      .then((ids) => {
+        for (const id of ids) {
+          submittedAt.set(id, sent);
+          watcher.expect(id);
+        }
+      })
       .finally(() => inFlight--);
   }
   while (inFlight > 0) await new Promise((r) => setTimeout(r, 5));
   const deadline = performance.now() + 60_000;
-  for (let waiting = [...submittedAt.keys()]; performance.now() < deadline; ) {
-    waiting = waiting.filter((id) => !watcher.committedAt.has(id));
-    if (waiting.length === 0) break;
-    await new Promise((r) => setTimeout(r, 20));
-  }
+  while (watcher.awaitedCount > 0 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   const committed = [...submittedAt].filter(([id]) => watcher.committedAt.has(id));
   const lastCommit = Math.max(...committed.map(([id]) => watcher.committedAt.get(id)!));
   const latencies = committed.map(([id, sent]) => watcher.committedAt.get(id)! - sent).sort((a, b) => a - b);
