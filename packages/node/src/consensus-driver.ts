@@ -23,6 +23,8 @@ export interface DriverEvents {
   committed(committed: CommittedBlock, round: number): void;
   evidence(bytes: Uint8Array): void;
   rejected(from: string, code: string, reason: string): void;
+  /** A store write failed and the driver stopped for good; called once. */
+  failed(error: Error): void;
 }
 
 export interface ConsensusDriverOptions {
@@ -55,6 +57,7 @@ export class ConsensusDriver {
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #stopped = false;
+  #failed = false;
 
   constructor(options: ConsensusDriverOptions) {
     this.#options = options;
@@ -79,6 +82,7 @@ export class ConsensusDriver {
    * signed by a quorum of the current validator set; answers whether it was applied.
    */
   applySyncedBlock(bytes: Uint8Array, commit: Uint8Array): Promise<boolean> {
+    if (this.#stopped) return Promise.reject(new Error('consensus has stopped on this node'));
     return new Promise((resolve, reject) => {
       this.#enqueue(async () => {
         try {
@@ -92,10 +96,35 @@ export class ConsensusDriver {
 
   /** Stops timers and lets the queue finish what it started. */
   async stop(): Promise<void> {
+    this.#halt();
+    await this.#tail;
+  }
+
+  #halt(): void {
     this.#stopped = true;
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    await this.#tail;
+  }
+
+  /**
+   * A store write that did not happen (a full or failing disk) stops this node's consensus for
+   * good. Carrying on could re-send a vote whose sign record is not on disk, which after a
+   * restart could become a double sign, or leave the chain stuck at a decided height; a node
+   * restarted from its store (what the operator or a supervisor does next) is consistent again.
+   */
+  async #persist<T>(what: string, write: () => Promise<T>): Promise<T> {
+    try {
+      return await write();
+    } catch (error) {
+      if (!this.#failed) {
+        this.#failed = true;
+        this.#halt();
+        const failure = new Error(`could not store ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+        this.#options.log.fatal({ err: failure }, 'a store write failed: this node takes no further part in consensus until it is started again');
+        this.#options.events.failed(failure);
+      }
+      throw error;
+    }
   }
 
   #enqueue(job: () => Promise<void> | void): void {
@@ -103,7 +132,9 @@ export class ConsensusDriver {
     this.#pending++;
     this.#tail = this.#tail
       .then(() => (this.#stopped ? undefined : job()))
-      .catch((error: unknown) => this.#options.log.error({ err: error }, 'consensus step failed'))
+      .catch((error: unknown) => {
+        if (!this.#failed) this.#options.log.error({ err: error }, 'consensus step failed');
+      })
       .finally(() => {
         this.#pending--;
       });
@@ -138,10 +169,10 @@ export class ConsensusDriver {
     const { app, store, network, events } = this.#options;
     switch (output.type) {
       case 'persist-sign-record':
-        await store.writeSignRecord(output.bytes);
+        await this.#persist('the sign record', () => store.writeSignRecord(output.bytes));
         return;
       case 'persist-lock-record':
-        await store.writeLockRecord(output.bytes);
+        await this.#persist('the lock record', () => store.writeLockRecord(output.bytes));
         return;
       case 'broadcast':
         network.broadcast(output.message);
@@ -163,7 +194,7 @@ export class ConsensusDriver {
       }
       case 'decided': {
         const storing = this.#now();
-        const block = await app.commit(output.block, output.commitBytes);
+        const block = await this.#persist(`block ${output.height}`, () => app.commit(output.block, output.commitBytes));
         const storeMs = this.#now() - storing;
         // A slow store holds up every height after it: tell the operator when the disk is the bottleneck.
         if (storeMs >= SLOW_STORE_MS) this.#options.log.warn({ height: output.height, ms: storeMs, txs: block.txs.length }, 'storing a decided block was slow');
@@ -172,7 +203,7 @@ export class ConsensusDriver {
         return;
       }
       case 'evidence':
-        await store.recordEvidence(output.bytes);
+        await this.#persist('evidence of a double sign', () => store.recordEvidence(output.bytes));
         events.evidence(output.bytes);
         return;
       case 'peer-behind':
@@ -207,7 +238,7 @@ export class ConsensusDriver {
     if (block.header.height !== state.height + 1) return false;
     if (!bytesEqual(block.header.previousHash, state.lastBlockHash)) throw new Error(`synced block ${block.header.height} does not follow this node's chain`);
     const certificate = verifyCommit(commit, { chainId: state.chainId, validators: validatorSetOf(state), height: block.header.height, blockHash: block.hash });
-    const committed = await app.commit(bytes, commit);
+    const committed = await this.#persist(`synced block ${block.header.height}`, () => app.commit(bytes, commit));
     this.#options.events.committed(committed, certificate.round);
     this.#options.log.debug({ height: block.header.height, hash: toHex(block.hash).slice(0, 16) }, 'applied a synced block');
     const status = this.engine.status;

@@ -43,6 +43,11 @@ export interface NodeHandle {
   submitTransaction(bytes: Uint8Array): SubmitResult;
   /** Resolves with the height once the transaction (id hex) is in a committed block, or undefined on timeout. */
   waitForCommit(txId: string, timeoutMs: number): Promise<{ readonly height: number } | undefined>;
+  /**
+   * Settles if a store write fails (a full or failing disk): the node then no longer votes or
+   * commits, and should be stopped and started again from its store. Never settles otherwise.
+   */
+  readonly failed: Promise<Error>;
   /** Resolves once the node is stopped: consensus halted, store closed, peers disconnected. */
   stop(): Promise<void>;
 }

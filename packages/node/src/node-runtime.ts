@@ -52,8 +52,13 @@ export class NodeRuntime implements NodeHandle {
   #syncing = false;
   #lastCommitAt = 0;
   #stopping: Promise<void> | undefined;
+  readonly failed: Promise<Error>;
+  readonly #fail: (error: Error) => void;
 
   constructor(parts: RuntimeParts) {
+    let fail!: (error: Error) => void;
+    this.failed = new Promise((resolve) => (fail = resolve));
+    this.#fail = fail;
     this.#parts = parts;
     this.name = parts.config.name;
     this.publicKey = parts.key.publicKey;
@@ -180,6 +185,7 @@ export class NodeRuntime implements NodeHandle {
         this.#parts.metrics.peerErrors.inc({ kind: code });
         this.#parts.log.debug({ peer: from.slice(0, 16), code, reason }, 'refused a consensus message');
       },
+      failed: (error) => this.#fail(error),
     };
   }
 

@@ -48,4 +48,20 @@ describe('four validators in one process', () => {
     const status = nodes[0]!.status();
     expect(status.peers.filter((p) => p.connected)).toHaveLength(3);
   }, 60_000);
+
+  it('stops a validator whose store refuses writes, while the other three carry on', async () => {
+    const broken = nodes[3]!;
+    const diskFull = () => Promise.reject(new Error('ENOSPC: no space left on device'));
+    broken.store.writeSignRecord = diskFull;
+    broken.store.writeLockRecord = diskFull;
+    broken.store.commitBlock = diskFull;
+    const failure = await Promise.race([broken.failed, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the node did not report the failed write')), 15_000))]);
+    expect(failure.message).toMatch(/^could not store .*: ENOSPC: no space left on device$/);
+
+    const stuckAt = broken.state.height;
+    const consensus = broken.status().consensus;
+    await until(() => nodes.slice(0, 3).every((n) => n.state.height >= stuckAt + 3), 'three more blocks on the healthy validators');
+    expect(broken.state.height).toBe(stuckAt);
+    expect(broken.status().consensus).toEqual(consensus);
+  }, 60_000);
 });

@@ -39,24 +39,34 @@ export function registerNodeCommands(program: Command): void {
       }
 
       let stopping = false;
-      const stop = (signal: NodeJS.Signals) => {
-        if (stopping) {
-          log.warn({ signal }, 'second signal: exiting at once');
-          process.exit(1);
-        }
+      const shutDown = (exitCode: number) => {
         stopping = true;
-        log.info({ signal }, 'stopping: closing the HTTP API, then the node');
         (async () => {
           await gateway?.close();
           await running.stop();
           log.info('stopped');
-          process.exit(0);
+          process.exit(exitCode);
         })().catch((error: unknown) => {
           log.error({ err: error }, 'the node did not stop cleanly');
           process.exit(1);
         });
       };
+      const stop = (signal: NodeJS.Signals) => {
+        if (stopping) {
+          log.warn({ signal }, 'second signal: exiting at once');
+          process.exit(1);
+        }
+        log.info({ signal }, 'stopping: closing the HTTP API, then the node');
+        shutDown(0);
+      };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      // A node whose disk refused a write neither votes nor commits: exit with an error so a
+      // supervisor (or the operator, once the disk is fixed) starts it again from its store.
+      void running.failed.then((error) => {
+        if (stopping) return;
+        log.info({ reason: error.message }, 'stopping after the failed store write; start the node again once the disk is fixed');
+        shutDown(1);
+      });
     });
 }

@@ -16,6 +16,8 @@ export class FakeNode implements NodeHandle {
   readonly name = 'fake';
   readonly publicKey = new Uint8Array(32);
   readonly metricsRegistry = createNodeMetrics().registry;
+  /** Never settles: a fake node's store writes do not fail. */
+  readonly failed = new Promise<Error>(() => undefined);
   currentStatus: NodeStatus;
   submitAnswer: (bytes: Uint8Array) => SubmitResult = () => ({ ok: false, error: { code: 'MEMPOOL_FULL', message: 'no answer was set for this test' } });
   commitAnswer: { height: number } | undefined;
