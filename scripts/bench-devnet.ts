@@ -127,6 +127,11 @@ class CommitWatcher {
     return this.#awaited.size;
   }
 
+  /** A new phase waits only for its own transactions: one lost in an earlier phase is already reported. */
+  forgetAwaited(): void {
+    this.#awaited.clear();
+  }
+
   /** The last height whose transactions have been noted. */
   get height(): number {
     return this.#height;
@@ -224,6 +229,7 @@ async function submitBatch(devnet: DevnetProcesses, batchNumber: number, txs: re
 async function offer(devnet: DevnetProcesses, watcher: CommitWatcher, txs: readonly Uint8Array[], ratePerSecond: number | undefined) {
   const submittedAt = new Map<string, number>();
   const tally: Tally = { retried: new Map(), refusals: new Map() };
+  watcher.forgetAwaited();
   let inFlight = 0;
   let batchNumber = 0;
   const started = performance.now();

@@ -168,7 +168,8 @@ function smallOrderKeyForgeries(): VerifyCase[] {
 /**
  * A = [a]B + T for each torsion point T. With R = [r]B and S = r + k·a the cofactored equation
  * always holds, the strict one only when [k]T = O; both kinds are searched for. Then R = [r]B + T'
- * and R = T' (r = 0) chosen so that T' = -[k]T, which the strict rule accepts.
+ * and R = T' (r = 0) chosen so that T' = -[k]T: the equation holds for both, and the strict rule
+ * accepts the first and refuses the second (rule 6: R is not small-order).
  */
 function mixedOrderCases(random: (length: number) => Uint8Array): VerifyCase[] {
   const out: VerifyCase[] = [];
@@ -194,7 +195,8 @@ function mixedOrderCases(random: (length: number) => Uint8Array): VerifyCase[] {
         const encodedR = (r === 0n ? addend : Point.BASE.multiply(r).add(addend)).toBytes();
         const { signature, k } = craftSignature(encodedR, r, a, publicKey, message);
         if (!torsion.multiplyUnsafe(k).negate().equals(addend)) continue;
-        out.push({ group: 'torsion-r', label: `${name} R=${rLabel} with T'=-kT`, signature, message, publicKey, expected: true });
+        // The equation holds; a small-order R (r = 0) is refused by rule 6 all the same.
+        out.push({ group: 'torsion-r', label: `${name} R=${rLabel} with T'=-kT`, signature, message, publicKey, expected: r !== 0n });
         break;
       }
     }
@@ -227,13 +229,16 @@ function nonCanonicalRForMixedKey(random: (length: number) => Uint8Array): Verif
   return out;
 }
 
-/** A = [a]B, R = identity, S = k·a: [S]B - [k]A is the identity, so only R's exact bytes decide. */
+/**
+ * A = [a]B, R = identity, S = k·a: [S]B - [k]A is the identity, so the equation holds for the
+ * canonical encoding only; rule 6 refuses even that one (the identity is small-order).
+ */
 function identityRCases(random: (length: number) => Uint8Array): VerifyCase[] {
   const a = scalarFrom(random);
   const publicKey = Point.BASE.multiply(a).toBytes();
   const message = utf8.encode('identity R');
   const encodings = [
-    { label: 'canonical identity', bytes: Point.ZERO.toBytes(), expected: true },
+    { label: 'canonical identity', bytes: Point.ZERO.toBytes(), expected: false },
     ...SMALL_ORDER_ENCODINGS.filter((e) => !e.canonical && e.label.includes('p+1')).map((e) => ({ ...e, expected: false })),
     ...SMALL_ORDER_ENCODINGS.filter((e) => e.label.includes('identity sign set')).map((e) => ({ ...e, expected: false })),
   ];

@@ -3,7 +3,7 @@ import { bytesToNumberLE, numberToBytesLE } from '@noble/curves/utils.js';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SMALL_ORDER_ENCODINGS } from './equivalence-corpus.js';
-import { hasAcceptableKeyEncoding, hasCanonicalScalar, passesStrictPrechecks } from './strict-rule.js';
+import { hasAcceptableKeyEncoding, hasAcceptableR, hasCanonicalScalar, passesStrictPrechecks } from './strict-rule.js';
 
 const Point = ed25519.Point;
 const L = Point.Fn.ORDER;
@@ -107,5 +107,21 @@ describe('shared prechecks', () => {
       expect(passesStrictPrechecks(signature, message, value)).toBe(false);
     }
     expect(passesStrictPrechecks(signature.subarray(1), message, publicKey)).toBe(false);
+  });
+
+  // Non-canonical encodings of R are left to rule 5: they never equal an encoded point.
+  it('refuse every canonical small-order point as R, and no R a signer makes', () => {
+    for (const { label, bytes } of SMALL_ORDER_ENCODINGS.filter((e) => e.canonical)) {
+      const withSmallOrderR = Uint8Array.from(signature);
+      withSmallOrderR.set(bytes, 0);
+      expect(hasAcceptableR(withSmallOrderR), label).toBe(false);
+      expect(passesStrictPrechecks(withSmallOrderR, message, publicKey), label).toBe(false);
+    }
+    fc.assert(
+      fc.property(fc.uint8Array({ minLength: 32, maxLength: 32 }), fc.uint8Array({ maxLength: 64 }), (signerSeed, signed) => {
+        expect(hasAcceptableR(ed25519.sign(signed, signerSeed))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
   });
 });

@@ -66,9 +66,19 @@ export function hasAcceptableKeyEncoding(publicKey: Uint8Array): boolean {
 }
 
 /**
+ * R (the first half of the signature) is not a small-order point. No signer ever makes one
+ * (R = [r]B for a secret r), and Node 24's native verify refuses them while Node 20's and 22's
+ * accept them when the equation holds: a rule of our own keeps every node's verdict the same.
+ * The same five y-values as for keys; a non-canonical R never matches the equation anyway.
+ */
+export function hasAcceptableR(signature: Uint8Array): boolean {
+  return !hasSmallOrderY(signature);
+}
+
+/**
  * The shared front of verification, run identically before either backend's equation: input
- * types, exact lengths, S < L, and the public key checks. After it passes, a backend only has
- * to decide whether encode([S]B - [k]A) equals the 32 bytes of R.
+ * types, exact lengths, S < L, R not small-order, and the public key checks. After it passes, a
+ * backend only has to decide whether encode([S]B - [k]A) equals the 32 bytes of R.
  */
 export function passesStrictPrechecks(signature: unknown, message: unknown, publicKey: unknown): boolean {
   return (
@@ -77,6 +87,7 @@ export function passesStrictPrechecks(signature: unknown, message: unknown, publ
     publicKey instanceof Uint8Array &&
     signature.length === SIGNATURE_BYTES &&
     hasCanonicalScalar(signature) &&
+    hasAcceptableR(signature) &&
     hasAcceptableKeyEncoding(publicKey)
   );
 }
