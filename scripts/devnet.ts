@@ -4,7 +4,7 @@
  * Stop with Ctrl+C; the nodes shut down gracefully and keep their data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -19,6 +19,8 @@ const { values } = parseArgs({
 const root = resolve(import.meta.dirname, '..');
 const dir = resolve(root, values.dir as string);
 const cli = join(root, 'packages/cli/bin/certledger.mjs');
+/** How long a node may take to stop gracefully before it is killed. */
+const STOP_GRACE_MS = 15_000;
 
 
 async function main(): Promise<void> {
@@ -35,10 +37,12 @@ async function main(): Promise<void> {
   const issuing = join(dir, 'issuing.json');
   const issuingArgs = existsSync(issuing) ? ['--issuing', issuing] : [];
   const children: ChildProcess[] = network.nodes.map((node, i) => {
-    const log = createWriteStream(join(dir, 'logs', `${node.name}.log`), { flags: 'a' });
-    const child = spawn(process.execPath, [cli, 'node', 'start', '--config', join(dir, node.configFile), ...(i === 0 ? issuingArgs : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // Each node writes its own log file and runs in a process group of its own: Ctrl+C reaches
+    // only this script, which stops each node with one SIGTERM (a node takes a second signal as
+    // "exit at once"), and a node never depends on this process staying alive to log or stop.
+    const log = openSync(join(dir, 'logs', `${node.name}.log`), 'a');
+    const child = spawn(process.execPath, [cli, 'node', 'start', '--config', join(dir, node.configFile), ...(i === 0 ? issuingArgs : [])], { stdio: ['ignore', log, log], detached: true });
+    closeSync(log);
     child.on('exit', (code, signal) => console.log(`${node.name} exited (${signal ?? code})`));
     return child;
   });
@@ -49,13 +53,23 @@ async function main(): Promise<void> {
   if (issuingArgs.length > 0) console.log(`issuing:       POST ${first}/v1/issue with "Authorization: Bearer $(cat ${join(dir, 'issuers', 'transport.token')})"`);
   console.log(`data and keys: ${dir}\nlogs:          ${join(dir, 'logs')} (JSON lines)\nstatus:        pnpm certledger status --api ${network.nodes[0]?.api ?? ''}\nmetrics:       ${network.nodes[0]?.api ?? ''}/metrics`);
   console.log('Ctrl+C stops the nodes; run this again to continue the same chain.');
+  let stopping = false;
   const stop = () => {
-    console.log('\nstopping nodes…');
+    // Ctrl+C can arrive twice (from the terminal and relayed by tsx): the first one counts.
+    if (stopping) return;
+    stopping = true;
     for (const child of children) child.kill('SIGTERM');
-    setTimeout(() => process.exit(0), 10_000).unref();
+    console.log(`\nstopping nodes (each finishes the block in hand; any still running in ${STOP_GRACE_MS / 1000} s is killed)…`);
+    setTimeout(() => {
+      for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }, STOP_GRACE_MS).unref();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // After Ctrl+C, pnpm may be gone before this script's last lines: they are not worth a crash.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
   await Promise.all(children.map((child) => new Promise((done) => child.once('exit', done))));
 }
 
