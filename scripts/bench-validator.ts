@@ -15,7 +15,8 @@
  *   pnpm bench:validator [-- --txs 20000]
  *
  * CPU time is the whole process's (garbage-collector helper threads and LevelDB's compaction
- * included), split by phase; the machine's other load moves it far less than wall time.
+ * included) and, on Linux, the main thread's alone, split by phase; the machine's other load
+ * moves it far less than wall time.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
