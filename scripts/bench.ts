@@ -79,6 +79,13 @@ const BENCHMARKS: readonly Benchmark[] = [
     ratios: [{ label: 'committed tx/s / verification ceiling', pattern: /= ([\d.]+)% of the verification ceiling/, target: 0.6, percent: true }],
   },
   {
+    title: 'Bare pipeline: the devnet stripped to the minimum',
+    what: 'the best share of the same ceiling any validator of this design reaches here (libp2p, native verify, LevelDB indexes)',
+    args: ['scripts/bench-bare-pipeline.ts', ...(quick ? ['--txs', '2000', '--warmup-txs', '1000'] : [])],
+    timeoutMinutes: 10,
+    ratios: [{ label: 'bare pipeline tx/s / verification ceiling', pattern: /= ([\d.]+)% of the verification ceiling/, target: 0.6, percent: true }],
+  },
+  {
     title: 'Fault injection: kills, pauses, catch-up (sync) times',
     what: 'kill -9 and SIGSTOP under anchoring load; time for a restarted validator to catch up',
     args: ['scripts/fault-run.ts', '--kills', quick ? '5' : '30', '--seconds', quick ? '90' : '300'],
