@@ -6,7 +6,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { ConsensusTimings } from '@certledger/node';
 import { writeTestNetwork, type ExtraPeer, type TestNetworkFiles } from '@certledger/node/testing';
 
-const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/certledger.mjs');
+/** The `certledger` entry point, for tests that run it as a process. */
+export const CLI = resolve(import.meta.dirname, '../../packages/cli/bin/certledger.mjs');
 
 export interface NodeStatusJson {
   readonly height: number;

@@ -38,6 +38,9 @@ export function registerNodeCommands(program: Command): void {
         log.info('no "api" in the configuration: the HTTP API is off');
       }
 
+      // pino writes asynchronously; at process.exit it writes what is queued at once, ahead of a
+      // line still being written (which may then be lost). Wait for every line first.
+      const exitAfterLogs = (exitCode: number) => log.flush(() => process.exit(exitCode));
       let stopping = false;
       const shutDown = (exitCode: number) => {
         stopping = true;
@@ -45,10 +48,10 @@ export function registerNodeCommands(program: Command): void {
           await gateway?.close();
           await running.stop();
           log.info('stopped');
-          process.exit(exitCode);
+          exitAfterLogs(exitCode);
         })().catch((error: unknown) => {
           log.error({ err: error }, 'the node did not stop cleanly');
-          process.exit(1);
+          exitAfterLogs(1);
         });
       };
       const stop = (signal: NodeJS.Signals) => {
