@@ -17,12 +17,20 @@ export interface CredentialTemplate {
   readonly validUntil: string | null;
 }
 
-const DATE_TIME_STAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
+const DATE_TIME_STAMP = /^(\d{4})-(\d{2})-(\d{2})T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
 
-/** Milliseconds since the epoch of a dateTimeStamp, or undefined when it is not one. */
+/**
+ * Milliseconds since the epoch of a dateTimeStamp, or undefined when it is not one or names a
+ * moment that does not exist. Date.parse alone is not enough: it rolls 2026-02-30 over to
+ * 2 March, and gives NaN for a leap second (23:59:60), which every date comparison then passes.
+ */
 export function parseDateTimeStamp(text: unknown): number | undefined {
-  if (typeof text !== 'string' || !DATE_TIME_STAMP.test(text)) return undefined;
-  const ms = Date.parse(text);
+  const match = typeof text === 'string' ? DATE_TIME_STAMP.exec(text) : null;
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const calendarDay = new Date(Date.UTC(year, month - 1, day));
+  if (calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) return undefined;
+  const ms = Date.parse(text as string);
   return Number.isFinite(ms) ? ms : undefined;
 }
 

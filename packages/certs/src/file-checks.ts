@@ -136,6 +136,8 @@ const FILE_CHECKS = ['integrity', 'signature', 'dataIntegrity', 'validity'] as c
  * safe to run in a worker thread. Never throws for a bad certificate.
  */
 export function checkCertificateFile(input: unknown, now: number): FileVerdict {
+  // NaN (e.g. Date.parse of a leap second) would pass every validity date.
+  if (!Number.isFinite(now)) throw new CertificateError('BAD_OPTIONS', `the moment to judge validity dates at must be milliseconds since the epoch, got ${now}`);
   let cert: ParsedCertificate;
   try {
     cert = parseCertificate(input);

@@ -1,6 +1,6 @@
 export type { Json, JsonObject } from './json.js';
 export { CertificateError } from './errors.js';
-export { VC_CONTEXT_V2, CREDENTIAL_TYPE, certTypeUrn, parseCertTypeUrn } from './credential.js';
+export { VC_CONTEXT_V2, CREDENTIAL_TYPE, certTypeUrn, parseCertTypeUrn, parseDateTimeStamp } from './credential.js';
 export {
   addEddsaJcsProof,
   verifyEddsaJcsProof,

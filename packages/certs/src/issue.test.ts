@@ -41,6 +41,9 @@ describe('issueBatch', () => {
   it('refuses bad options with a sentence saying what is wrong', () => {
     expect(() => issueBatch([], options)).toThrow(/no records/);
     expect(() => issueBatch(SAMPLE_RECORDS, { ...options, validFrom: '2026-01-01' })).toThrow(/validFrom "2026-01-01" is not a date-time/);
+    // Days and seconds that do not exist: Date.parse rolls the first over to 2 March and gives NaN for the second.
+    expect(() => issueBatch(SAMPLE_RECORDS, { ...options, validFrom: '2026-02-30T00:00:00Z' })).toThrow(/validFrom "2026-02-30T00:00:00Z" is not a date-time/);
+    expect(() => issueBatch(SAMPLE_RECORDS, { ...options, validUntil: '2031-06-30T23:59:60Z' })).toThrow(/validUntil "2031-06-30T23:59:60Z" is not a date-time/);
     expect(() => issueBatch(SAMPLE_RECORDS, { ...options, validUntil: '2025-01-01T00:00:00Z' })).toThrow(/is not after validFrom/);
     expect(() => issueBatch(SAMPLE_RECORDS, { ...options, issuerId: 'Bad Id' })).toThrow(/issuer id "Bad Id"/);
     expect(() => issueBatch(SAMPLE_RECORDS, { ...options, schema: { type: 'no-such-type' } })).toThrow(/not valid JSON Schema/);

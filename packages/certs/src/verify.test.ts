@@ -139,6 +139,8 @@ describe('verifyCertificate on an issued, anchored certificate', () => {
   it('EXPIRED and NOT_YET_VALID from the dates, judged at the time the caller gives', async () => {
     expect(reasonOf(await verifyCertificate(ada, { now: Date.parse('2031-01-02T00:00:00Z'), ledger: chain.view }))).toBe('EXPIRED');
     expect(reasonOf(await verifyCertificate(ada, { now: Date.parse('2025-12-31T00:00:00Z'), ledger: chain.view }))).toBe('NOT_YET_VALID');
+    // A moment that is not one (Date.parse of a leap second) must not pass every date.
+    await expect(verifyCertificate(ada, { now: Date.parse('2031-06-30T23:59:60Z'), ledger: chain.view })).rejects.toThrow(/milliseconds since the epoch, got NaN/);
   });
 
   it('NOT_AUTHORISED: a credential claiming another type than the one its batch was anchored as', async () => {

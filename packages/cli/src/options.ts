@@ -1,4 +1,4 @@
-import { parseFieldPath } from '@certledger/certs';
+import { parseDateTimeStamp, parseFieldPath } from '@certledger/certs';
 import { fromHex } from '@certledger/codec';
 import { isValidPublicKey } from '@certledger/crypto';
 import { InvalidArgumentError } from 'commander';
@@ -35,16 +35,9 @@ export function parseApiUrl(text: string): string {
   return url.origin;
 }
 
-const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})$/;
-
-/** A date-time with a time zone (XML Schema dateTimeStamp), on a real calendar day. */
+/** A date-time with a time zone (XML Schema dateTimeStamp) naming a moment that exists, as certificates take them. */
 export function parseDateTime(text: string): string {
-  const match = DATE_TIME.exec(text);
-  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), Number(match[3])] : [0, 0, 0];
-  const calendarDay = new Date(Date.UTC(year, month - 1, day));
-  if (!match || !Number.isFinite(Date.parse(text)) || calendarDay.getUTCMonth() !== month - 1 || calendarDay.getUTCDate() !== day) {
-    throw new InvalidArgumentError('expected a date-time with a time zone, such as 2026-01-01T00:00:00Z');
-  }
+  if (parseDateTimeStamp(text) === undefined) throw new InvalidArgumentError('expected a date-time with a time zone, such as 2026-01-01T00:00:00Z');
   return text;
 }
 

@@ -54,7 +54,10 @@ describe('POST /v1/verify', () => {
   });
 
   it('refuses a request that is not a verify request with 400 in the one error shape', async () => {
-    for (const body of [{}, { certificate: 5 }, { certificate, extra: 1 }, { certificate, at: 'yesterday' }]) {
+    // A leap second and a lower-case t pass JSON Schema's date-time but name no moment a
+    // certificate's dates can be compared with (they once made an expired certificate valid).
+    const badMoments = ['yesterday', '2030-06-30T23:59:60Z', '2020-06-30T23:59:60Z', '2030-01-01t00:00:00Z'].map((at) => ({ certificate, at }));
+    for (const body of [{}, { certificate: 5 }, { certificate, extra: 1 }, ...badMoments]) {
       const response = await verify(body);
       expect(response.statusCode, JSON.stringify(body).slice(0, 40)).toBe(400);
       expect(response.json().error.code).toBe('INVALID_REQUEST');
@@ -73,7 +76,7 @@ describe('POST /v1/verify', () => {
         expect(threaded.json()).toEqual(direct.json());
       }
       // Refused bodies too: the thread reads and validates the body as fastify does here.
-      const refused = ['{}', '{"certificate":5}', '{"certificate":{},"extra":1}', '{"certificate":{},"at":"yesterday"}', '{ nope', '{"certificate":{},"__proto__":{"x":1}}'];
+      const refused = ['{}', '{"certificate":5}', '{"certificate":{},"extra":1}', '{"certificate":{},"at":"yesterday"}', '{"certificate":{},"at":"2030-06-30T23:59:60Z"}', '{ nope', '{"certificate":{},"__proto__":{"x":1}}'];
       for (const payload of refused) {
         const request = { method: 'POST' as const, url: '/v1/verify', payload, headers: { 'content-type': 'application/json' } };
         const [threaded, direct] = [await app.inject(request), await inLoop.inject(request)];
