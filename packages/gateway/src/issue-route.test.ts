@@ -86,6 +86,9 @@ describe('POST /v1/issue', () => {
     expect(badDates.statusCode).toBe(422);
     expect(badDates.json().error.message).toContain('is not after validFrom');
     expect((await issue({ ...request, records: [] })).statusCode).toBe(400);
+    const queried = await app.inject({ method: 'POST', url: '/v1/issue?wait=5', payload: { ...request, records: [{ x: 1 }] }, headers: { authorization: `Bearer ${TOKEN}` } });
+    expect(queried.statusCode).toBe(400);
+    expect(queried.json().error).toEqual({ code: 'INVALID_REQUEST', message: 'querystring has an unknown field "wait"' });
     const stale = await createGateway(node, { ...NO_SHEDDING, issuing: issuing({ type: 'object', required: ['name'] }) });
     const mismatch = await issue({ ...request, records: [{ name: 'x' }] }, TOKEN, stale);
     expect(mismatch.statusCode).toBe(409);

@@ -1,4 +1,4 @@
-import { errors, MAX_WAIT_SECONDS } from './schemas.js';
+import { errors, MAX_WAIT_SECONDS, noQuery } from './schemas.js';
 
 export const MAX_RECORDS_PER_REQUEST = 1000;
 
@@ -24,6 +24,7 @@ export const issueSchema = {
   summary: 'Issue a batch of certificates for a department whose key this gateway holds',
   description: `Needs "Authorization: Bearer <department token>"; a token acts only for its own department. Records are checked against the type's schema (which must be the one registered on the ledger), salted, hashed into one Merkle root and anchored with one transaction. 201 with anchored certificates once committed; 202 with unanchored certificates and a status URL before (fetch /v1/transactions/{id}/proof to complete them). At most ${MAX_RECORDS_PER_REQUEST} records per request.`,
   tags: ['certificates'],
+  querystring: noQuery,
   headers: { type: 'object', properties: { authorization: { type: 'string', description: 'Bearer <department token>' } } },
   body: {
     type: 'object',

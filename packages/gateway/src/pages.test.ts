@@ -4,7 +4,7 @@ import { testAnchorTx, testNetwork } from '@certledger/ledger/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPLORER_CSP } from './routes/explorer-routes.js';
-import { fakeGateway, type FakeGateway } from './test-support/fake-node.js';
+import { expectError, fakeGateway, type FakeGateway } from './test-support/fake-node.js';
 
 const network = testNetwork(2);
 let gateway: FakeGateway;
@@ -70,6 +70,20 @@ describe('OpenAPI documents', () => {
       }
     }
     expect(doc.paths['/v1/blocks']!.get!.parameters!.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['query:before', 'query:limit']);
+  });
+
+  it('match what the routes do: every GET of the API refuses a query field it does not document', async () => {
+    const sample: Record<string, string> = { id: '0'.repeat(64), publicKey: '0'.repeat(64), root: '0'.repeat(64), height: '1', issuerId: 'transport' };
+    // Probes and scrapers may be set up to add query parameters; those routes ignore them.
+    const probes = ['/health', '/ready', '/metrics'];
+    const gets = API.filter((route) => route.startsWith('GET ')).map((route) => route.slice('GET '.length)).filter((path) => !probes.includes(path));
+    expect(gets.length).toBeGreaterThanOrEqual(13);
+    for (const path of gets) {
+      const url = `${path.replace(/\{(\w+)\}/g, (_, name: string) => sample[name] ?? name)}?unknown=1`;
+      const response = await app.inject(url);
+      expectError(response, 400, 'INVALID_REQUEST');
+      expect((response.json() as { error: { message: string } }).error.message, url).toBe('querystring has an unknown field "unknown"');
+    }
   });
 
   it('serve the docs page with a Content-Security-Policy that allows no inline script', async () => {

@@ -1,6 +1,6 @@
 /** Schemas of the read routes over the chain and the ledger state (see schemas.ts for the conventions). */
 import { TX_KINDS } from '@certledger/ledger';
-import { base64Text, blockHeightParams, errors, heightText, hex64, nextPage, nullable, object, pageLimit, query } from './schemas.js';
+import { base64Text, blockHeightParams, errors, heightText, hex64, nextPage, noQuery, nullable, object, pageLimit, query } from './schemas.js';
 
 const height = { type: 'integer', minimum: 0 } as const;
 const identifier = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{0,62}$' } as const;
@@ -24,6 +24,7 @@ export const blockTransactionsSchema = {
   summary: "A block's transactions: kind, sender and id",
   tags: ['blocks'],
   params: blockHeightParams,
+  querystring: noQuery,
   response: {
     200: object({
       height,
@@ -42,6 +43,7 @@ export const proofSchema = {
     'The header and commit certificate of the block holding the transaction, and the RFC 9162 inclusion path of the transaction (leaf: the exact tx bytes) in the header\'s txRoot.',
   tags: ['transactions'],
   params: object({ id: { ...hex64, description: 'transaction id, 64 lowercase hex digits' } }),
+  querystring: noQuery,
   response: {
     200: object({
       height,
@@ -79,6 +81,7 @@ const issuerParams = object({ issuerId: { ...identifier, description: 'issuing d
 export const issuerListSchema = {
   summary: 'Issuing departments',
   tags: ['registry'],
+  querystring: noQuery,
   response: { 200: object({ issuers: { type: 'array', items: issuerView } }), ...errors },
 } as const;
 
@@ -86,6 +89,7 @@ export const issuerSchema = {
   summary: 'One issuing department: name, keys and suspension',
   tags: ['registry'],
   params: issuerParams,
+  querystring: noQuery,
   response: { 200: issuerView, ...errors },
 } as const;
 
@@ -114,6 +118,7 @@ export const anchorSchema = {
   summary: 'An anchored batch and the hash of its block',
   tags: ['anchors'],
   params: object({ root: { ...hex64, description: 'batch Merkle root, 64 lowercase hex digits' } }),
+  querystring: noQuery,
   response: { 200: object({ ...anchorFields, blockHash: hex64 }), ...errors },
 } as const;
 
@@ -140,6 +145,7 @@ export const revocationSchema = {
 export const certTypesSchema = {
   summary: 'Certificate types and who may issue them',
   tags: ['registry'],
+  querystring: noQuery,
   response: {
     200: object({
       certTypes: {
@@ -164,6 +170,7 @@ const validatorView = object({ name: { type: 'string' }, publicKey: hex64, power
 export const validatorsSchema = {
   summary: 'The validator set, and changes scheduled for later heights',
   tags: ['registry'],
+  querystring: noQuery,
   response: {
     200: object({
       height,

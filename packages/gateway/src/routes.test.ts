@@ -150,6 +150,18 @@ describe('POST /v1/transactions', () => {
     expect(node.submitted).toEqual([]);
   });
 
+  it('refuses query fields on the submit routes, which take none', async () => {
+    for (const [url, payload] of [
+      ['/v1/transactions?wait=5', { tx: 'QUJD' }],
+      ['/v1/transactions/batch?unknown=1', { txs: ['QUJD'] }],
+    ] as const) {
+      const response = await app.inject({ method: 'POST', url, payload });
+      expectError(response, 400, 'INVALID_REQUEST');
+      expect((response.json() as { error: { message: string } }).error.message, url).toMatch(/^querystring has an unknown field "(wait|unknown)"$/);
+    }
+    expect(node.submitted).toEqual([]);
+  });
+
   it('refuses bodies that are not JSON, too large, or of another media type', async () => {
     expectError(await app.inject({ method: 'POST', url: '/v1/transactions', headers: { 'content-type': 'application/json' }, payload: '{"tx": ' }), 400, 'BAD_JSON');
     expectError(await app.inject({ method: 'POST', url: '/v1/transactions', headers: { 'content-type': 'application/json' }, payload: '' }), 400, 'BAD_JSON');

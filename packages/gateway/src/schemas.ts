@@ -39,6 +39,9 @@ export function query<P extends Record<string, unknown>>(properties: P) {
   return { type: 'object', additionalProperties: false, properties } as const;
 }
 
+/** The query of a route that takes none: any field is refused, as an unknown field is anywhere else. */
+export const noQuery = query({});
+
 export const DEFAULT_PAGE_SIZE = 20;
 export const pageLimit = { type: 'string', pattern: '^(?:100|[1-9][0-9]?)$', description: `page size, 1 to 100 (default ${DEFAULT_PAGE_SIZE})` } as const;
 export const nextPage = nullable({ type: 'string', description: 'the URL of the next (older) page; null on the last' });
@@ -67,6 +70,7 @@ const validatorStatus = object({ name: { type: 'string' }, publicKey: hex64, pow
 export const statusSchema = {
   summary: "The node's status",
   tags: ['node'],
+  querystring: noQuery,
   response: {
     200: object(
       {
@@ -113,6 +117,7 @@ export const submitSchema = {
   summary: 'Submit a signed transaction',
   description: '201 once it is in a committed block, 202 with a status URL while it waits in the mempool, 422 when refused.',
   tags: ['transactions'],
+  querystring: noQuery,
   body: {
     type: 'object',
     required: ['tx'],
@@ -134,6 +139,7 @@ export const submitBatchSchema = {
     'Each transaction is taken or refused on its own, in order; the answer lists an outcome per transaction, in the same order. ' +
     '202 when at least one is pending, 201 when every one taken is committed, 422 when every one was refused.',
   tags: ['transactions'],
+  querystring: noQuery,
   body: {
     type: 'object',
     required: ['txs'],
@@ -158,6 +164,7 @@ export const txLookupSchema = {
   summary: 'A committed transaction',
   tags: ['transactions'],
   params: object({ id: { ...hex64, description: 'transaction id, 64 lowercase hex digits' } }),
+  querystring: noQuery,
   response: {
     200: object({
       id: hex64,
@@ -176,6 +183,7 @@ export const blockSchema = {
   summary: 'A block: header, transaction ids and commit certificate',
   tags: ['blocks'],
   params: blockHeightParams,
+  querystring: noQuery,
   response: {
     200: object({
       chainId: { type: 'string' },
