@@ -1,4 +1,5 @@
 import { compareBytes, encode, fromHex, taggedHash, toHex } from '@certledger/codec';
+import { isValidPublicKey } from '@certledger/crypto';
 import { Map as ImmutableMap } from 'immutable';
 import { checkIdentifier } from './action-codec.js';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
@@ -22,8 +23,18 @@ export interface Genesis {
 
 type Json = Record<string, unknown>;
 
-function object(value: unknown, path: string): Json {
+/** The fields each object of a genesis document may have: what {@link genesisToJson} writes. */
+const GENESIS_FIELDS = ['chainId', 'genesisTime', 'params', 'validators', 'issuers', 'certTypes'];
+const PARAMS_FIELDS = ['maxTxBytes', 'maxBlockTxs', 'maxBlockBytes'];
+const VALIDATOR_FIELDS = ['name', 'publicKey', 'power'];
+const ISSUER_FIELDS = ['issuerId', 'displayName', 'publicKey'];
+const CERT_TYPE_FIELDS = ['typeId', 'version', 'displayName', 'schemaHash', 'issuers'];
+
+/** An object with only the known fields: a misspelt field would otherwise be silently dropped. */
+function object(value: unknown, path: string, fields: readonly string[]): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) reject('MALFORMED_GENESIS', `${path} must be an object`);
+  const unknown = Object.keys(value).find((key) => !fields.includes(key));
+  if (unknown !== undefined) reject('MALFORMED_GENESIS', `${path}.${unknown} is not a known field (known: ${fields.join(', ')})`);
   return value as Json;
 }
 
@@ -52,6 +63,13 @@ function hexBytes(value: unknown, length: number, path: string): Uint8Array {
   }
 }
 
+/** A key that can never verify anything (small order, off the curve) would make its holder unable to act. */
+function publicKey(value: unknown, path: string, owner: string): Uint8Array {
+  const key = hexBytes(value, 32, path);
+  if (!isValidPublicKey(key)) reject('MALFORMED_GENESIS', `${path} of ${owner} is not a valid Ed25519 public key`);
+  return key;
+}
+
 function identifier(value: unknown, path: string): string {
   try {
     return checkIdentifier(text(value, path, 63), path);
@@ -60,30 +78,37 @@ function identifier(value: unknown, path: string): string {
   }
 }
 
-/** Reads a genesis document (parsed JSON), checking every field; keys and hashes are hex. */
+function parseValidator(item: unknown, at: string): ValidatorRecord {
+  const v = object(item, at, VALIDATOR_FIELDS);
+  const name = text(v.name, `${at}.name`, 100);
+  return { name, publicKey: publicKey(v.publicKey, `${at}.publicKey`, `validator "${name}"`), power: count(v.power, `${at}.power`, 1, 2 ** 32) };
+}
+
+function parseIssuer(item: unknown, at: string): Genesis['issuers'][number] {
+  const v = object(item, at, ISSUER_FIELDS);
+  const issuerId = identifier(v.issuerId, `${at}.issuerId`);
+  return { issuerId, displayName: text(v.displayName, `${at}.displayName`), publicKey: publicKey(v.publicKey, `${at}.publicKey`, `issuer "${issuerId}"`) };
+}
+
+function parseCertType(item: unknown, at: string): Genesis['certTypes'][number] {
+  const v = object(item, at, CERT_TYPE_FIELDS);
+  return {
+    typeId: identifier(v.typeId, `${at}.typeId`),
+    version: count(v.version, `${at}.version`, 1, 65535),
+    displayName: text(v.displayName, `${at}.displayName`),
+    schemaHash: hexBytes(v.schemaHash, 32, `${at}.schemaHash`),
+    issuers: list(v.issuers, `${at}.issuers`).map((id, j) => identifier(id, `${at}.issuers[${j}]`)).sort(),
+  };
+}
+
+/** Reads a genesis document (parsed JSON), checking every field; keys and hashes are hex; unknown fields are refused. */
 export function parseGenesis(json: unknown): Result<Genesis> {
   try {
-    const doc = object(json, 'genesis');
-    const params = object(doc.params ?? {}, 'genesis.params');
-    const validators = list(doc.validators, 'genesis.validators').map((item, i) => {
-      const v = object(item, `genesis.validators[${i}]`);
-      return { name: text(v.name, `genesis.validators[${i}].name`, 100), publicKey: hexBytes(v.publicKey, 32, `genesis.validators[${i}].publicKey`), power: count(v.power, `genesis.validators[${i}].power`, 1, 2 ** 32) };
-    });
-    const issuers = list(doc.issuers ?? [], 'genesis.issuers').map((item, i) => {
-      const v = object(item, `genesis.issuers[${i}]`);
-      return { issuerId: identifier(v.issuerId, `genesis.issuers[${i}].issuerId`), displayName: text(v.displayName, `genesis.issuers[${i}].displayName`), publicKey: hexBytes(v.publicKey, 32, `genesis.issuers[${i}].publicKey`) };
-    });
-    const certTypes = list(doc.certTypes ?? [], 'genesis.certTypes').map((item, i) => {
-      const v = object(item, `genesis.certTypes[${i}]`);
-      const at = `genesis.certTypes[${i}]`;
-      return {
-        typeId: identifier(v.typeId, `${at}.typeId`),
-        version: count(v.version, `${at}.version`, 1, 65535),
-        displayName: text(v.displayName, `${at}.displayName`),
-        schemaHash: hexBytes(v.schemaHash, 32, `${at}.schemaHash`),
-        issuers: list(v.issuers, `${at}.issuers`).map((id, j) => identifier(id, `${at}.issuers[${j}]`)).sort(),
-      };
-    });
+    const doc = object(json, 'genesis', GENESIS_FIELDS);
+    const params = object(doc.params ?? {}, 'genesis.params', PARAMS_FIELDS);
+    const validators = list(doc.validators, 'genesis.validators').map((item, i) => parseValidator(item, `genesis.validators[${i}]`));
+    const issuers = list(doc.issuers ?? [], 'genesis.issuers').map((item, i) => parseIssuer(item, `genesis.issuers[${i}]`));
+    const certTypes = list(doc.certTypes ?? [], 'genesis.certTypes').map((item, i) => parseCertType(item, `genesis.certTypes[${i}]`));
     const genesis: Genesis = {
       chainId: identifier(doc.chainId, 'genesis.chainId'),
       genesisTime: count(doc.genesisTime, 'genesis.genesisTime'),
@@ -132,8 +157,20 @@ export function genesisHash(genesis: Genesis): Uint8Array {
   );
 }
 
+/** Consensus cannot run with one key counted twice, so the genesis is refused before any node starts on it. */
+function checkDistinctValidatorKeys(validators: readonly ValidatorRecord[]): void {
+  const nameByKey = new Map<string, string>();
+  for (const v of validators) {
+    const keyHex = toHex(v.publicKey);
+    const other = nameByKey.get(keyHex);
+    if (other !== undefined) reject('MALFORMED_GENESIS', `validator key ${keyHex} is listed twice (validators "${other}" and "${v.name}")`);
+    nameByKey.set(keyHex, v.name);
+  }
+}
+
 export function genesisState(genesis: Genesis): State {
   checkValidatorSet(genesis.validators);
+  checkDistinctValidatorKeys(genesis.validators);
   let issuers = ImmutableMap<string, IssuerRecord>();
   let issuerKeys = ImmutableMap<string, string>();
   for (const i of genesis.issuers) {
