@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fromHex } from '@certledger/codec';
+import { multiaddr } from '@multiformats/multiaddr';
 
 /** One node's configuration file (JSON). Paths are relative to the file's folder. */
 export interface NodeConfig {
@@ -60,60 +62,105 @@ export class ConfigError extends Error {
 
 type Json = Record<string, unknown>;
 
-function fail(file: string, message: string): never {
-  throw new ConfigError(`${file}: ${message}`);
-}
-
-function field<T>(file: string, obj: Json, key: string, check: (v: unknown) => v is T, expected: string, fallback?: T): T {
-  const value = obj[key];
-  if (value === undefined && fallback !== undefined) return fallback;
-  if (!check(value)) fail(file, `"${key}" must be ${expected}`);
-  return value;
-}
+/** The chain's maxBlockTxs is at most this (genesis refuses more), so a proposal never needs more. */
+const MAX_PROPOSAL_TXS = 100_000;
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 4096;
+// Names go into log lines, where a line break or control character would forge or break lines.
+const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200 && !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(v);
 const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
 const isMillis = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 600_000;
-const isCount = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1;
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
+const isProposalCap = (v: unknown): v is number => isCount(v) && v <= MAX_PROPOSAL_TXS;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const isStringList = (v: unknown): v is string[] => Array.isArray(v) && v.every(isString);
+// RFC 1123 labels; a name whose last label is all digits would be a mistyped IPv4 address.
+const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*(?!\d+$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
+const isHost = (v: unknown): v is string => typeof v === 'string' && (isIP(v) !== 0 || HOST_NAME.test(v));
+
+/** Reads one config document; every problem names the file and the field's path. */
+class ConfigReader {
+  constructor(private readonly file: string) {}
+
+  fail(message: string): never {
+    throw new ConfigError(`${this.file}: ${message}`);
+  }
+
+  /** An object section holding only `known` fields, so a misspelt setting is refused rather than left at its default. */
+  section(value: unknown, path: string, known: readonly string[]): Json {
+    if (!isObject(value)) this.fail(`"${path}" must be an object`);
+    const unknown = Object.keys(value).find((key) => !known.includes(key));
+    if (unknown !== undefined) this.fail(`unknown field "${path === '' ? unknown : `${path}.${unknown}`}" (known fields: ${known.join(', ')})`);
+    return value;
+  }
+
+  field<T>(obj: Json, path: string, check: (v: unknown) => v is T, expected: string, fallback?: T): T {
+    const value = obj[path.slice(path.lastIndexOf('.') + 1)];
+    if (value === undefined && fallback !== undefined) return fallback;
+    if (!check(value)) this.fail(`"${path}" must be ${expected}`);
+    return value;
+  }
+
+  /** Checked here so a mistyped address is refused before the node creates its data folder. */
+  multiaddrs(obj: Json, path: string): string[] {
+    const list = this.field(obj, path, Array.isArray, 'a list of multiaddresses such as "/ip4/127.0.0.1/tcp/26600"') as unknown[];
+    return list.map((address, i) => {
+      if (!isString(address)) this.fail(`"${path}[${i}]" must be a multiaddress string`);
+      try {
+        multiaddr(address);
+      } catch (err) {
+        this.fail(`"${path}[${i}]" is not a valid multiaddress (${JSON.stringify(address)}: ${(err as Error).message})`);
+      }
+      return address;
+    });
+  }
+}
+
+const TOP_FIELDS = ['name', 'mode', 'genesisFile', 'keyFile', 'dataDir', 'p2p', 'api', 'consensus', 'mempool', 'logLevel'];
+const CONSENSUS_FIELDS = [...Object.keys(DEFAULT_TIMINGS), 'maxProposalTxs'];
+const NAME = 'a string of 1 to 200 characters without line breaks or control characters';
 
 /** Parses and checks a config document; every problem names the file and the field. */
 export function parseNodeConfig(json: unknown, file: string): NodeConfig {
-  if (!isObject(json)) fail(file, 'the configuration must be a JSON object');
+  // Annotated so TypeScript treats r.fail(...) as ending the flow.
+  const r: ConfigReader = new ConfigReader(file);
+  if (!isObject(json)) r.fail('the configuration must be a JSON object');
+  const doc = r.section(json, '', TOP_FIELDS);
   const base = dirname(resolve(file));
-  const mode = json.mode ?? 'validator';
-  if (mode !== 'validator' && mode !== 'follower') fail(file, '"mode" must be "validator" or "follower"');
-  const p2p = field(file, json, 'p2p', isObject, 'an object');
-  const peersRaw = field(file, p2p, 'peers', Array.isArray, 'an array', []) as unknown[];
-  const peers = peersRaw.map((peer, i) => {
-    if (!isObject(peer)) fail(file, `p2p.peers[${i}] must be an object`);
+  const mode = doc.mode ?? 'validator';
+  if (mode !== 'validator' && mode !== 'follower') r.fail('"mode" must be "validator" or "follower"');
+  const p2p = r.section(doc.p2p, 'p2p', ['listen', 'peers']);
+  const peersRaw = r.field(p2p, 'p2p.peers', Array.isArray, 'an array', []) as unknown[];
+  const peers = peersRaw.map((item, i) => {
+    const path = `p2p.peers[${i}]`;
+    const peer = r.section(item, path, ['name', 'publicKey', 'addresses']);
     let publicKey: Uint8Array;
     try {
-      publicKey = fromHex(peer.publicKey as string, 32, `p2p.peers[${i}].publicKey`);
+      publicKey = fromHex(peer.publicKey as string, 32, `${path}.publicKey`);
     } catch (err) {
-      fail(file, (err as Error).message);
+      r.fail((err as Error).message);
     }
-    return { name: typeof peer.name === 'string' ? peer.name : `peer-${i}`, publicKey, addresses: field(file, peer, 'addresses', isStringList, 'a list of multiaddresses') };
+    return { name: r.field(peer, `${path}.name`, isName, NAME, `peer-${i}`), publicKey, addresses: r.multiaddrs(peer, `${path}.addresses`) };
   });
-  const api = json.api === null || json.api === undefined ? null : field(file, json, 'api', isObject, 'an object or null');
-  const consensus = (json.consensus ?? {}) as Json;
-  if (!isObject(consensus)) fail(file, '"consensus" must be an object');
-  const mempool = (json.mempool ?? {}) as Json;
-  if (!isObject(mempool)) fail(file, '"mempool" must be an object');
-  const logLevel = json.logLevel ?? 'info';
-  if (!['debug', 'info', 'warn', 'error'].includes(logLevel as string)) fail(file, '"logLevel" must be debug, info, warn or error');
-  const timing = (key: keyof ConsensusTimings) => field(file, consensus, key, isMillis, 'milliseconds from 1 to 600000', DEFAULT_TIMINGS[key]);
+  const api = doc.api === null || doc.api === undefined ? null : r.section(doc.api, 'api', ['host', 'port']);
+  const consensus = r.section(doc.consensus ?? {}, 'consensus', CONSENSUS_FIELDS);
+  const mempool = r.section(doc.mempool ?? {}, 'mempool', ['maxTxs', 'maxBytes']);
+  const logLevel = doc.logLevel ?? 'info';
+  if (!['debug', 'info', 'warn', 'error'].includes(logLevel as string)) r.fail('"logLevel" must be debug, info, warn or error');
+  const timing = (key: keyof ConsensusTimings) => r.field(consensus, `consensus.${key}`, isMillis, 'milliseconds from 1 to 600000', DEFAULT_TIMINGS[key]);
+  const count = (section: Json, path: string, fallback: number) => r.field(section, path, isCount, `a whole number from 1 to ${Number.MAX_SAFE_INTEGER}`, fallback);
   return {
-    name: field(file, json, 'name', isString, 'a non-empty string'),
+    name: r.field(doc, 'name', isName, NAME),
     mode,
-    genesisFile: resolve(base, field(file, json, 'genesisFile', isString, 'a path')),
-    keyFile: resolve(base, field(file, json, 'keyFile', isString, 'a path')),
-    dataDir: resolve(base, field(file, json, 'dataDir', isString, 'a path')),
-    p2p: { listen: field(file, p2p, 'listen', isStringList, 'a list of multiaddresses'), peers },
-    api: api && { host: field(file, api, 'host', isString, 'a host name or address', '127.0.0.1'), port: field(file, api, 'port', isPort, 'a port number') },
-    consensus: { ...timingsFrom(timing), maxProposalTxs: field(file, consensus, 'maxProposalTxs', isCount, 'a positive integer', DEFAULT_MAX_PROPOSAL_TXS) },
-    mempool: { maxTxs: field(file, mempool, 'maxTxs', isCount, 'a positive integer', 50_000), maxBytes: field(file, mempool, 'maxBytes', isCount, 'a positive integer', 256 << 20) },
+    genesisFile: resolve(base, r.field(doc, 'genesisFile', isString, 'a path')),
+    keyFile: resolve(base, r.field(doc, 'keyFile', isString, 'a path')),
+    dataDir: resolve(base, r.field(doc, 'dataDir', isString, 'a path')),
+    p2p: { listen: r.multiaddrs(p2p, 'p2p.listen'), peers },
+    api: api && { host: r.field(api, 'api.host', isHost, 'an IP address or a host name', '127.0.0.1'), port: r.field(api, 'api.port', isPort, 'a port number') },
+    consensus: {
+      ...timingsFrom(timing),
+      maxProposalTxs: r.field(consensus, 'consensus.maxProposalTxs', isProposalCap, `a whole number from 1 to ${MAX_PROPOSAL_TXS}`, DEFAULT_MAX_PROPOSAL_TXS),
+    },
+    mempool: { maxTxs: count(mempool, 'mempool.maxTxs', 50_000), maxBytes: count(mempool, 'mempool.maxBytes', 256 << 20) },
     logLevel: logLevel as NodeConfig['logLevel'],
   };
 }
