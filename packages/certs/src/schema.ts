@@ -27,6 +27,9 @@ export function compileRecordSchema(schema: unknown): (record: unknown) => strin
   return (record) => {
     if (validate(record)) return undefined;
     const first = validate.errors?.[0];
-    return first ? `${first.instancePath || '(record)'} ${first.message ?? 'is not valid'}` : 'does not match the schema';
+    if (!first) return 'does not match the schema';
+    // ajv names the field too many only in params, not in its message.
+    const extra = first.keyword === 'additionalProperties' ? `: "${String(first.params.additionalProperty)}" is not a field of the schema` : '';
+    return `${first.instancePath || '(record)'} ${first.message ?? 'is not valid'}${extra}`;
   };
 }

@@ -13,6 +13,8 @@ export interface InitNetworkOptions {
   readonly out: string;
   /** The network's shape; node i listens on p2pBasePort + i and serves its API on apiBasePort + i. */
   readonly template: NetworkTemplate;
+  /** Where the template came from, for error messages: its file, or the built-in template. */
+  readonly templateName: string;
   readonly genesisTime: number;
   readonly random?: (length: number) => Uint8Array;
 }
@@ -28,14 +30,13 @@ export interface NetworkNode {
 /**
  * Writes a new network: fresh keys (files 0600), genesis.json, one node.json per validator,
  * and network.json listing the nodes. Refuses to write into a folder that is not empty, so
- * no key is ever overwritten.
+ * no key is ever overwritten, and checks the genesis before it creates anything.
  */
 export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; nodes: NetworkNode[] } {
   const { template } = options;
   if (existsSync(options.out) && readdirSync(options.out).length > 0) {
     throw new Error(`${options.out} is not empty; choose a new folder so no existing key is overwritten`);
   }
-  mkdirSync(options.out, { recursive: true });
   const random = options.random;
   const newKey = (): KeyPair => (random ? generateKeyPair(random) : generateKeyPair());
   const validatorKeys = Array.from({ length: template.validators }, newKey);
@@ -53,7 +54,8 @@ export function initNetwork(options: InitNetworkOptions): { genesis: Genesis; no
     }),
   };
   const parsed = parseGenesis(genesisJson);
-  if (!parsed.ok) throw new Error(`generated genesis is invalid: ${parsed.error.message}`);
+  if (!parsed.ok) throw new Error(`${options.templateName} does not make a valid genesis, nothing was written: ${parsed.error.message}`);
+  mkdirSync(options.out, { recursive: true });
   writeFileSync(join(options.out, 'genesis.json'), `${JSON.stringify(genesisJson, null, 2)}\n`);
 
   mkdirSync(join(options.out, 'schemas'));

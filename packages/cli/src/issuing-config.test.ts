@@ -9,7 +9,7 @@ import { BUILT_IN_TEMPLATE } from './network-template.js';
 
 describe('issuing.json', () => {
   const out = join(mkdtempSync(join(tmpdir(), 'certledger-issuing-')), 'net');
-  initNetwork({ out, template: { ...BUILT_IN_TEMPLATE, p2pBasePort: 42000, apiBasePort: 42100 }, genesisTime: 1_800_000_000_000 });
+  initNetwork({ out, template: { ...BUILT_IN_TEMPLATE, p2pBasePort: 42000, apiBasePort: 42100 }, templateName: 'the built-in template', genesisTime: 1_800_000_000_000 });
 
   it('init writes each department a private token and issuing.json with only its hash', () => {
     const token = readFileSync(join(out, 'issuers', 'transport.token'), 'utf8').trim();
@@ -34,5 +34,11 @@ describe('issuing.json', () => {
     writeFileSync(bad, JSON.stringify({ departments: [], schemaDir: 'schemas', certTypes: [{ typeId: 'ghost', version: 1 }] }));
     expect(() => loadIssuingOptions(bad)).toThrow(/certTypes\[0\]: cannot read .*ghost-v1\.schema\.json/);
     expect(() => loadIssuingOptions(join(out, 'absent.json'))).toThrow(/absent\.json: cannot read it as JSON/);
+    for (const notObject of ['null', '[]', '"issuing"']) {
+      writeFileSync(bad, notObject);
+      expect(() => loadIssuingOptions(bad)).toThrow(/bad\.json: is not an issuing configuration: expected a JSON object with "departments", "schemaDir" and "certTypes"$/);
+    }
+    writeFileSync(bad, JSON.stringify({ departments: [], schemaDir: 'schemas', certTypes: [], schemadir: 'typo' }));
+    expect(() => loadIssuingOptions(bad)).toThrow('bad.json: has an unknown field "schemadir" (known: departments, schemaDir, certTypes)');
   });
 });

@@ -17,6 +17,8 @@ export interface IssuingFile {
   readonly certTypes: readonly { readonly typeId: string; readonly version: number }[];
 }
 
+const ISSUING_FIELDS: readonly string[] = ['departments', 'schemaDir', 'certTypes'];
+
 /** Where `init` writes a certificate type's record schema inside the network folder. */
 export function schemaFileName(typeId: string, version: number): string {
   return `${typeId}-v${version}.schema.json`;
@@ -44,6 +46,9 @@ export function loadIssuingOptions(file: string): IssuingOptions {
   } catch (error) {
     fail(file, `cannot read it as JSON: ${(error as Error).message}`);
   }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(file, 'is not an issuing configuration: expected a JSON object with "departments", "schemaDir" and "certTypes"');
+  const unknown = Object.keys(json).find((key) => !ISSUING_FIELDS.includes(key));
+  if (unknown !== undefined) fail(file, `has an unknown field "${unknown}" (known: ${ISSUING_FIELDS.join(', ')})`);
   const doc = json as Partial<IssuingFile>;
   if (!Array.isArray(doc.departments) || typeof doc.schemaDir !== 'string' || !Array.isArray(doc.certTypes)) {
     fail(file, 'must hold "departments" (a list), "schemaDir" (a folder) and "certTypes" (a list)');

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadNodeConfig } from '@certledger/node';
@@ -16,7 +16,7 @@ describe('network templates', () => {
     const template = readNetworkTemplate(sample);
     expect(template).toMatchObject({ chainId: 'certledger-devnet', validators: 4 });
     const out = join(mkdtempSync(join(tmpdir(), 'certledger-init-')), 'net');
-    const { nodes } = initNetwork({ out, template: { ...template, validators: 3, p2pBasePort: 41000 }, genesisTime: 1_800_000_000_000 });
+    const { nodes } = initNetwork({ out, template: { ...template, validators: 3, p2pBasePort: 41000 }, templateName: sample, genesisTime: 1_800_000_000_000 });
     expect(nodes).toHaveLength(3);
     const genesis = parseGenesis(JSON.parse(readFileSync(join(out, 'genesis.json'), 'utf8')));
     if (!genesis.ok) throw new Error(genesis.error.message);
@@ -30,7 +30,7 @@ describe('network templates', () => {
     expect(config.p2p.peers.map((p) => p.name)).toEqual(['validator-0', 'validator-2']);
     // The node fills in its own defaults for settings templates do not carry (e.g. maxProposalTxs).
     expect(config.consensus).toMatchObject(template.consensus);
-    expect(() => initNetwork({ out, template, genesisTime: 1 })).toThrow(/not empty/);
+    expect(() => initNetwork({ out, template, templateName: sample, genesisTime: 1 })).toThrow(/not empty/);
   });
 
   it('refuse unknown fields, bad numbers and types naming undefined issuers, saying where', () => {
@@ -46,6 +46,27 @@ describe('network templates', () => {
     expect(() => parseNetworkTemplate({ host: 'node.example.gov' }, 't.json')).toThrow(/host must be an IPv4 address/);
     expect(() => parseNetworkTemplate({ validators: 4, p2pBasePort: 9000, apiBasePort: 9003 }, 't.json')).toThrow(/p2p ports 9000-9003 and API ports 9003-9006 overlap/);
     expect(parseNetworkTemplate({ validators: 4, p2pBasePort: 9000, apiBasePort: 9004 }, 't.json').apiBasePort).toBe(9004);
+  });
+
+  it('refuse ids the ledger would refuse, and ids listed twice, naming the file and field', () => {
+    expect(() => parseNetworkTemplate({ chainId: 'Bad Chain' }, 't.json')).toThrow(/^t\.json: chainId "Bad Chain" must be 1-63 characters of a-z/);
+    const issuers = [{ issuerId: '../escape', displayName: 'X' }];
+    expect(() => parseNetworkTemplate({ issuers, certTypes: [] }, 't.json')).toThrow(/^t\.json: issuers\[0\]\.issuerId "\.\.\/escape" must be/);
+    const tax = { issuerId: 'tax', displayName: 'Tax' };
+    expect(() => parseNetworkTemplate({ issuers: [tax, tax], certTypes: [] }, 't.json')).toThrow('t.json: issuers lists "tax" twice');
+    const type = { typeId: 'Bad Type', version: 1, displayName: 'X', issuers: [] };
+    expect(() => parseNetworkTemplate({ certTypes: [type] }, 't.json')).toThrow(/^t\.json: certTypes\[0\]\.typeId "Bad Type" must be/);
+    expect(() => parseNetworkTemplate({ certTypes: [{ ...type, typeId: 'x' }, { ...type, typeId: 'x' }] }, 't.json')).toThrow('t.json: certTypes lists "x@1" twice');
+  });
+
+  it('init names --chain-id when it is bad, and writes nothing when the genesis would be invalid', () => {
+    expect(() => chooseTemplate(undefined, sample, { chainId: 'bad chain:id/with spaces' })).toThrow(
+      /^--chain-id: the chain id "bad chain:id\/with spaces" must be 1-63 characters of a-z, 0-9/,
+    );
+    const out = join(mkdtempSync(join(tmpdir(), 'certledger-init-')), 'net');
+    const template = { ...BUILT_IN_TEMPLATE, chainId: 'Bad Chain' };
+    expect(() => initNetwork({ out, template, templateName: 'bad.json', genesisTime: 1 })).toThrow(/^bad\.json does not make a valid genesis, nothing was written: genesis\.chainId/);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('the sample file matches the built-in template, so init gives the same network without the repository', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { isIPv4 } from 'node:net';
 import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
-import { DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
+import { checkIdentifier, DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
 import { compileRecordSchema, type JsonObject } from '@certledger/certs';
 import { DRIVING_LICENCE_SCHEMA, NURSE_LICENCE_SCHEMA } from './sample-schemas.js';
 
@@ -75,6 +75,21 @@ class TemplateReader {
     return value as string;
   }
 
+  /** Chain, department and type ids: what the ledger accepts, so also safe as file names. */
+  identifier(value: unknown, path: string): string {
+    const text = this.string(value, path);
+    try {
+      return checkIdentifier(text, path);
+    } catch (error) {
+      return this.fail((error as Error).message);
+    }
+  }
+
+  unique(ids: readonly string[], path: string): void {
+    const twice = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (twice !== undefined) this.fail(`${path} lists "${twice}" twice`);
+  }
+
   integer(value: unknown, path: string, min: number, max: number): number {
     if (!Number.isInteger(value) || (value as number) < min || (value as number) > max) this.fail(`${path} must be a whole number from ${min} to ${max}`);
     return value as number;
@@ -99,8 +114,9 @@ export function parseNetworkTemplate(json: unknown, file: string): NetworkTempla
   const issuers = r.list(doc.issuers ?? BUILT_IN_TEMPLATE.issuers, 'issuers').map((item, i) => {
     const issuer = r.object(item, `issuers[${i}]`);
     r.only(issuer, `issuers[${i}]`, ['issuerId', 'displayName']);
-    return { issuerId: r.string(issuer.issuerId, `issuers[${i}].issuerId`), displayName: r.string(issuer.displayName, `issuers[${i}].displayName`) };
+    return { issuerId: r.identifier(issuer.issuerId, `issuers[${i}].issuerId`), displayName: r.string(issuer.displayName, `issuers[${i}].displayName`) };
   });
+  r.unique(issuers.map((issuer) => issuer.issuerId), 'issuers');
   const certTypes = r.list(doc.certTypes ?? BUILT_IN_TEMPLATE.certTypes, 'certTypes').map((item, i) => {
     const type = r.object(item, `certTypes[${i}]`);
     r.only(type, `certTypes[${i}]`, ['typeId', 'version', 'displayName', 'issuers', 'schema']);
@@ -110,16 +126,17 @@ export function parseNetworkTemplate(json: unknown, file: string): NetworkTempla
     } catch (err) {
       r.fail(`certTypes[${i}].schema: ${(err as Error).message}`);
     }
-    const named = r.list(type.issuers, `certTypes[${i}].issuers`).map((id, j) => r.string(id, `certTypes[${i}].issuers[${j}]`));
+    const named = r.list(type.issuers, `certTypes[${i}].issuers`).map((id, j) => r.identifier(id, `certTypes[${i}].issuers[${j}]`));
     for (const id of named) if (!issuers.some((issuer) => issuer.issuerId === id)) r.fail(`certTypes[${i}] names issuer "${id}", which the template does not define`);
     return {
-      typeId: r.string(type.typeId, `certTypes[${i}].typeId`),
+      typeId: r.identifier(type.typeId, `certTypes[${i}].typeId`),
       version: r.integer(type.version, `certTypes[${i}].version`, 1, 1_000_000),
       displayName: r.string(type.displayName, `certTypes[${i}].displayName`),
       issuers: named,
       schema,
     };
   });
+  r.unique(certTypes.map((type) => `${type.typeId}@${type.version}`), 'certTypes');
   const validators = r.integer(doc.validators ?? BUILT_IN_TEMPLATE.validators, 'validators', 1, 100);
   const host = r.string(doc.host ?? BUILT_IN_TEMPLATE.host, 'host');
   // Node configs name it in /ip4/ multiaddrs.
@@ -130,7 +147,7 @@ export function parseNetworkTemplate(json: unknown, file: string): NetworkTempla
     r.fail(`p2p ports ${p2pBasePort}-${p2pBasePort + validators - 1} and API ports ${apiBasePort}-${apiBasePort + validators - 1} overlap`);
   }
   return {
-    chainId: r.string(doc.chainId ?? BUILT_IN_TEMPLATE.chainId, 'chainId'),
+    chainId: r.identifier(doc.chainId ?? BUILT_IN_TEMPLATE.chainId, 'chainId'),
     validators,
     host,
     p2pBasePort,
@@ -170,6 +187,7 @@ export interface TemplateOverrides {
  * `source` is the file read, undefined for the built-in values.
  */
 export function chooseTemplate(file: string | undefined, sampleFile: string, overrides: TemplateOverrides): { template: NetworkTemplate; source?: string } {
+  if (overrides.chainId !== undefined) new TemplateReader('--chain-id').identifier(overrides.chainId, 'the chain id');
   const source = file ?? (existsSync(sampleFile) ? sampleFile : undefined);
   const base = source ? readNetworkTemplate(source) : BUILT_IN_TEMPLATE;
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));

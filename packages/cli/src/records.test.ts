@@ -76,6 +76,22 @@ describe('CSV records', () => {
     expect(parseCsvHeader(['a', 'b.c.d'], 'f.csv')).toEqual([['a'], ['b', 'c', 'd']]);
   });
 
+  it('refuses header names that would reach the object prototype, naming the column', async () => {
+    await expect(csv('name,__proto__.isAdmin\nAnn,true\n')).rejects.toThrow('records.csv: header column 2 "__proto__.isAdmin" uses "__proto__", which is not allowed as a field name');
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(() => parseCsvHeader(['constructor.prototype.x'], 'f.csv')).toThrow('header column 1 "constructor.prototype.x" uses "constructor"');
+    expect(() => parseCsvHeader(['address.prototype'], 'f.csv')).toThrow('uses "prototype"');
+  });
+
+  it('names the column the schema does not know', async () => {
+    await expect(csv(`${HEADER},nickname\nAnn,1990-04-01,ANN12345,B,,London,true,3,Annie\n`)).rejects.toThrow(
+      'line 2: (record) must NOT have additional properties: "nickname" is not a field of the schema',
+    );
+    await expect(csv(`${HEADER},address.zip\nAnn,1990-04-01,ANN12345,B,,London,true,3,N1\n`)).rejects.toThrow(
+      'line 2: /address must NOT have additional properties: "zip" is not a field of the schema',
+    );
+  });
+
   it('refuses a file with no header or no rows', async () => {
     await expect(csv('')).rejects.toThrow('records.csv is empty');
     await expect(csv(`${HEADER}\n`)).rejects.toThrow('records.csv holds no records');
@@ -120,6 +136,17 @@ describe('JSON records', () => {
     );
     expect(() => parseJsonRecords(`${JSON.stringify(ann)}\n{"name":`, schema, 'r.ndjson')).toThrow(/line 2: not valid JSON/);
     expect(() => parseJsonRecords('[1,', schema, 'r.json')).toThrow(/^r\.json is not valid JSON/);
+  });
+
+  it('refuses prototype field names anywhere in a record, and names unknown fields', () => {
+    const polluting = `[{"name":"Ann","__proto__":{"isAdmin":true}},{"name":"Bo","address":{"constructor":{"prototype":{"x":1}}}}]`;
+    expect(() => parseJsonRecords(polluting, schema, 'r.json')).toThrow(
+      'r.json has 2 bad records, nothing was issued: record 1: /__proto__: "__proto__" is not allowed as a field name; record 2: /address/constructor: "constructor" is not allowed as a field name',
+    );
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+    expect(() => parseJsonRecords(JSON.stringify([{ ...ann, nickname: 'A', alias: 'B' }]), schema, 'r.json')).toThrow(
+      'record 1: (record) must NOT have additional properties: "nickname" is not a field of the schema',
+    );
   });
 
   it('picks the reader by file extension', async () => {

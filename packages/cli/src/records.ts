@@ -13,6 +13,20 @@ const MAX_JSON_FILE_BYTES = 256 << 20;
 
 const isObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/** Names that reach an object's prototype when used as a key, so never a record field. */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/** The path of the first reserved field name anywhere in a record (JSON.parse keeps `__proto__` as a plain key). */
+function reservedFieldPath(value: unknown, path: string): string | undefined {
+  if (Array.isArray(value)) return value.map((item, i) => reservedFieldPath(item, `${path}/${i}`)).find((found) => found !== undefined);
+  if (!isObject(value)) return undefined;
+  for (const [key, child] of Object.entries(value)) {
+    const found = RESERVED_NAMES.has(key) ? `${path}/${key}` : reservedFieldPath(child, `${path}/${key}`);
+    if (found) return found;
+  }
+  return undefined;
+}
+
 /** Collects the problems of a records file, so one run reports several bad rows at once. */
 class Problems {
   readonly shown: string[] = [];
@@ -46,6 +60,8 @@ class RecordCollector {
   add(where: string, record: unknown): void {
     if (this.records.length >= MAX_BATCH) throw new Error(`${this.name} holds more than ${MAX_BATCH} records, the most one batch can hold`);
     if (!isObject(record)) return this.problems.add(where, 'a record must be a JSON object');
+    const reserved = reservedFieldPath(record, '');
+    if (reserved) return this.problems.add(where, `${reserved}: "${reserved.slice(reserved.lastIndexOf('/') + 1)}" is not allowed as a field name`);
     const problem = this.validate(record);
     if (problem) return this.problems.add(where, problem);
     this.records.push(record);
@@ -63,6 +79,8 @@ export function parseCsvHeader(cells: readonly string[], name: string): string[]
   const paths = cells.map((cell, i) => {
     const segments = cell.split('.');
     if (segments.some((segment) => segment === '')) throw new Error(`${name}: header column ${i + 1} "${cell}" is not a field name (names joined by dots, such as address.city)`);
+    const reserved = segments.find((segment) => RESERVED_NAMES.has(segment));
+    if (reserved) throw new Error(`${name}: header column ${i + 1} "${cell}" uses "${reserved}", which is not allowed as a field name`);
     return segments;
   });
   const seen = new Set<string>();

@@ -1,8 +1,7 @@
-import { generateKeyPair, keyId } from '@certledger/crypto';
-import { writeKeyFile, writePublicKeyFile } from '@certledger/crypto/keyfile';
+import { keyId } from '@certledger/crypto';
 import { toHex } from '@certledger/codec';
 import type { Command } from 'commander';
-import { readAnyPublicKey } from '../key-files.js';
+import { generateKeyFiles, readAnyPublicKey } from '../key-files.js';
 
 export function registerKeyCommands(program: Command): void {
   const keys = program.command('keys').description('Create and inspect Ed25519 key files');
@@ -13,10 +12,8 @@ export function registerKeyCommands(program: Command): void {
     .option('--label <text>', 'a label stored in the file')
     .option('--public <file>', 'also write the public key file here')
     .action((file: string, options: { label?: string; public?: string }) => {
-      const pair = generateKeyPair();
-      writeKeyFile(file, pair, options.label === undefined ? {} : { label: options.label });
-      if (options.public) writePublicKeyFile(options.public, pair.publicKey, options.label === undefined ? {} : { label: options.label });
-      process.stdout.write(`wrote ${file}\npublic key ${toHex(pair.publicKey)}\nkey id     ${keyId(pair.publicKey)}\n`);
+      const pair = generateKeyFiles(file, options.public, options.label);
+      process.stdout.write(`wrote ${file}${options.public ? ` and ${options.public}` : ''}\npublic key ${toHex(pair.publicKey)}\nkey id     ${keyId(pair.publicKey)}\n`);
     });
   keys
     .command('show')

@@ -36,7 +36,7 @@ export function registerNetworkCommands(program: Command): void {
         p2pBasePort: options.p2pPort,
         apiBasePort: options.apiPort,
       });
-      const { nodes } = initNetwork({ out: options.out, template, genesisTime: Date.now() });
+      const { nodes } = initNetwork({ out: options.out, template, templateName: source ?? 'the built-in template', genesisTime: Date.now() });
       process.stdout.write(`network ${template.chainId} written to ${options.out}${source ? ` from ${source}` : ' from the built-in template'}\n`);
       for (const node of nodes) process.stdout.write(`  ${node.name}  ${node.configFile}  p2p ${node.p2p}  api ${node.api}\n`);
       process.stdout.write(`secret keys are in ${options.out} (files 0600): keep them out of version control\n`);
