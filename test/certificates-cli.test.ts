@@ -11,7 +11,8 @@ import { sleep, until } from './support/devnet-processes.js';
  * (whose types carry real schemas and registered schema hashes). Loopback only.
  */
 const CLI = resolve(import.meta.dirname, '../packages/cli/bin/certledger.mjs');
-const p2pPort = 38_000 + (process.pid % 500) * 2;
+// Below Linux's ephemeral range and apart from the other tests' ranges.
+const p2pPort = 17_000 + (process.pid % 500) * 2;
 const API = `http://127.0.0.1:${p2pPort + 1}`;
 const dir = mkdtempSync(join(tmpdir(), 'certledger-certs-cli-'));
 const at = (...parts: string[]) => join(dir, ...parts);

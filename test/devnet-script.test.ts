@@ -11,7 +11,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { until } from './support/devnet-processes.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const p2pPort = 37600 + (process.pid % 100) * 8;
+// Below Linux's ephemeral range (32768 and up), where an outgoing connection could take a port
+// before a validator binds it, and apart from the other tests' ranges.
+const p2pPort = 16_000 + (process.pid % 100) * 8;
 const apiPort = p2pPort + 4;
 const dir = mkdtempSync(join(tmpdir(), 'certledger-devnet-script-'));
 const NODES = [0, 1, 2, 3];
