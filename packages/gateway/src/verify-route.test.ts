@@ -54,8 +54,8 @@ describe('POST /v1/verify', () => {
   });
 
   it('refuses a request that is not a verify request with 400 in the one error shape', async () => {
-    // A leap second and a lower-case t pass JSON Schema's date-time but name no moment a
-    // certificate's dates can be compared with (they once made an expired certificate valid).
+    // JSON Schema's date-time takes these, but a leap second is NaN to Date.parse (it once made
+    // an expired certificate valid) and a lower-case t is not how certificates write a moment.
     const badMoments = ['yesterday', '2030-06-30T23:59:60Z', '2020-06-30T23:59:60Z', '2030-01-01t00:00:00Z'].map((at) => ({ certificate, at }));
     for (const body of [{}, { certificate: 5 }, { certificate, extra: 1 }, ...badMoments]) {
       const response = await verify(body);

@@ -38,7 +38,7 @@ export const verifySchema = {
     additionalProperties: false,
     properties: {
       certificate: { description: 'the certificate file: its JSON object, or its text', anyOf: [{ type: 'object' }, { type: 'string', maxLength: 1048576 }] },
-      at: { type: 'string', format: 'date-time', description: 'judge validity dates at this moment instead of now' },
+      at: { type: 'string', format: 'date-time-stamp', description: 'judge validity dates at this moment instead of now: a date-time with a time zone on a real calendar day, e.g. 2026-01-01T00:00:00Z' },
     },
   },
   response: {
