@@ -9,6 +9,8 @@ import { certTypeToValue, validatorToValue } from './state-root.js';
 import { checkValidatorSet } from './validators.js';
 
 export const DEFAULT_PARAMS: LedgerParams = { maxTxBytes: 64 * 1024, maxBlockTxs: 5000, maxBlockBytes: 8 * 1024 * 1024 };
+/** The most transactions a chain's blocks may be set to hold. */
+export const MAX_BLOCK_TXS = 100_000;
 
 /** The first state of a chain, as agreed by the founding departments (network-config/genesis.json). */
 export interface Genesis {
@@ -114,7 +116,7 @@ export function parseGenesis(json: unknown): Result<Genesis> {
       genesisTime: count(doc.genesisTime, 'genesis.genesisTime'),
       params: {
         maxTxBytes: count(params.maxTxBytes ?? DEFAULT_PARAMS.maxTxBytes, 'genesis.params.maxTxBytes', 1024, 1 << 20),
-        maxBlockTxs: count(params.maxBlockTxs ?? DEFAULT_PARAMS.maxBlockTxs, 'genesis.params.maxBlockTxs', 1, 100_000),
+        maxBlockTxs: count(params.maxBlockTxs ?? DEFAULT_PARAMS.maxBlockTxs, 'genesis.params.maxBlockTxs', 1, MAX_BLOCK_TXS),
         maxBlockBytes: count(params.maxBlockBytes ?? DEFAULT_PARAMS.maxBlockBytes, 'genesis.params.maxBlockBytes', 64 * 1024, 64 << 20),
       },
       validators: validators.sort((a, b) => compareBytes(a.publicKey, b.publicKey)),

@@ -22,6 +22,6 @@ export { EMPTY_LOG, appendToLog, logRoot, type CompactLogState } from './logs.js
 export { applyTransaction, type TxContext, type TxInput } from './transition.js';
 export { BLOCK_FORMAT_VERSION, encodeHeader, decodeHeader, blockHash, txRoot, assembleBlock, decodeBlock, type Block, type BlockHeader } from './block.js';
 export { applyBlock, buildBlock, executeBlock, type BuiltBlock, type BuildOptions, type DecodedTxLookup, type ExecutedBlock } from './chain.js';
-export { DEFAULT_PARAMS, parseGenesis, genesisToJson, genesisHash, genesisState, type Genesis } from './genesis.js';
+export { DEFAULT_PARAMS, MAX_BLOCK_TXS, parseGenesis, genesisToJson, genesisHash, genesisState, type Genesis } from './genesis.js';
 export { MAX_VALIDATORS, MAX_TOTAL_POWER } from './validators.js';
 export { encodeStateCore, decodeStateCore, anchorToValue, anchorFromValue, revocationToValue, revocationFromValue } from './state-codec.js';

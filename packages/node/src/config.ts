@@ -2,7 +2,9 @@ import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fromHex } from '@certledger/codec';
+import { MAX_BLOCK_TXS } from '@certledger/ledger';
 import { multiaddr } from '@multiformats/multiaddr';
+import { DEFAULT_MEMPOOL_LIMITS } from './mempool.js';
 
 /** One node's configuration file (JSON). Paths are relative to the file's folder. */
 export interface NodeConfig {
@@ -62,8 +64,6 @@ export class ConfigError extends Error {
 
 type Json = Record<string, unknown>;
 
-/** The chain's maxBlockTxs is at most this (genesis refuses more), so a proposal never needs more. */
-const MAX_PROPOSAL_TXS = 100_000;
 
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 4096;
 // Names go into log lines, where a line break or control character would forge or break lines.
@@ -71,7 +71,8 @@ const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 
 const isPort = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0 && (v as number) <= 65535;
 const isMillis = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 1 && (v as number) <= 600_000;
 const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 1;
-const isProposalCap = (v: unknown): v is number => isCount(v) && v <= MAX_PROPOSAL_TXS;
+// A proposal never needs more than any chain lets a block hold.
+const isProposalCap = (v: unknown): v is number => isCount(v) && v <= MAX_BLOCK_TXS;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 // RFC 1123 labels; a name whose last label is all digits would be a mistyped IPv4 address.
 const HOST_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*(?!\d+$)[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/i;
@@ -158,9 +159,9 @@ export function parseNodeConfig(json: unknown, file: string): NodeConfig {
     api: api && { host: r.field(api, 'api.host', isHost, 'an IP address or a host name', '127.0.0.1'), port: r.field(api, 'api.port', isPort, 'a port number') },
     consensus: {
       ...timingsFrom(timing),
-      maxProposalTxs: r.field(consensus, 'consensus.maxProposalTxs', isProposalCap, `a whole number from 1 to ${MAX_PROPOSAL_TXS}`, DEFAULT_MAX_PROPOSAL_TXS),
+      maxProposalTxs: r.field(consensus, 'consensus.maxProposalTxs', isProposalCap, `a whole number from 1 to ${MAX_BLOCK_TXS}`, DEFAULT_MAX_PROPOSAL_TXS),
     },
-    mempool: { maxTxs: count(mempool, 'mempool.maxTxs', 50_000), maxBytes: count(mempool, 'mempool.maxBytes', 256 << 20) },
+    mempool: { maxTxs: count(mempool, 'mempool.maxTxs', DEFAULT_MEMPOOL_LIMITS.maxTxs), maxBytes: count(mempool, 'mempool.maxBytes', DEFAULT_MEMPOOL_LIMITS.maxBytes) },
     logLevel: logLevel as NodeConfig['logLevel'],
   };
 }
