@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { until } from './support/devnet-processes.js';
+import { nodeStatus, until } from './support/devnet-processes.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 // Below Linux's ephemeral range (32768 and up), where an outgoing connection could take a port
@@ -21,12 +21,7 @@ const NODES = [0, 1, 2, 3];
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function height(i: number): Promise<number | undefined> {
-  try {
-    const response = await fetch(`http://127.0.0.1:${apiPort + i}/v1/status`, { signal: AbortSignal.timeout(2000) });
-    return ((await response.json()) as { height: number }).height;
-  } catch {
-    return undefined;
-  }
+  return (await nodeStatus(`http://127.0.0.1:${apiPort + i}`))?.height;
 }
 
 describe('the devnet script (pnpm start)', () => {

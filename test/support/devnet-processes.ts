@@ -38,6 +38,16 @@ export async function until(condition: () => Promise<boolean> | boolean, what: s
   }
 }
 
+/** GET /v1/status of the node serving `api` (e.g. http://127.0.0.1:26700); undefined when it does not answer. */
+export async function nodeStatus(api: string): Promise<NodeStatusJson | undefined> {
+  try {
+    const response = await fetch(`${api}/v1/status`, { signal: AbortSignal.timeout(2000) });
+    return response.ok ? ((await response.json()) as NodeStatusJson) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * A devnet of validator processes on 127.0.0.1, each started with `certledger node start`,
  * for tests that kill, pause and restart real processes. Logs go to `<dir>/<name>.log`.
@@ -136,12 +146,7 @@ export class DevnetProcesses {
   }
 
   async status(i: number): Promise<NodeStatusJson | undefined> {
-    try {
-      const response = await fetch(`${this.api(i)}/v1/status`, { signal: AbortSignal.timeout(2000) });
-      return response.ok ? ((await response.json()) as NodeStatusJson) : undefined;
-    } catch {
-      return undefined;
-    }
+    return nodeStatus(this.api(i));
   }
 
   async height(i: number): Promise<number> {
