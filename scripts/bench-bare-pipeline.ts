@@ -22,14 +22,15 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPeerNode, publicKeyFromSeed } from '@certledger/p2p';
 import { Level } from 'level';
-import { measureVerifySpeed } from './verify-speed.js';
+import { cpuMicrosOf } from './proc-cpu.js';
+import { fasterOf, measureVerifySpeed, shareCpuAllows } from './verify-speed.js';
 
 const VALIDATORS = 4;
 const TX_BYTES = 227;
@@ -224,12 +225,6 @@ async function runValidator(me: number, writeIndexes: boolean): Promise<void> {
   });
 }
 
-/** CPU time (µs) a process has used so far, from /proc. */
-function cpuMicrosOf(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 1e4;
-}
-
 async function runLoad(totalTxs: number, warmupTxs: number, writeIndexes: boolean): Promise<void> {
   const verifyBefore = measureVerifySpeed(3, 1000);
   const senders = Array.from({ length: SENDERS }, () => {
@@ -279,7 +274,7 @@ async function runLoad(totalTxs: number, warmupTxs: number, writeIndexes: boolea
     const offer = async (count: number) => {
       const txs = makeTxs(count);
       const committedBefore = committed;
-      const cpuBefore = children.reduce((sum, child) => sum + cpuMicrosOf(child.pid!), 0);
+      const cpuBefore = children.reduce((sum, child) => sum + cpuMicrosOf(`/proc/${child.pid}/stat`), 0);
       const clientCpuBefore = process.cpuUsage();
       const started = performance.now();
       for (let batch = 0; batch * CLIENT_BATCH_TXS < count; batch++) {
@@ -288,20 +283,19 @@ async function runLoad(totalTxs: number, warmupTxs: number, writeIndexes: boolea
       }
       await until(() => committed - committedBefore >= count, 'commits');
       const seconds = (performance.now() - started) / 1000;
-      const cpuPerTx = (children.reduce((sum, child) => sum + cpuMicrosOf(child.pid!), 0) - cpuBefore) / count / VALIDATORS;
+      const cpuPerTx = (children.reduce((sum, child) => sum + cpuMicrosOf(`/proc/${child.pid}/stat`), 0) - cpuBefore) / count / VALIDATORS;
       const clientCpu = process.cpuUsage(clientCpuBefore);
       return { txsPerSecond: count / seconds, cpuPerTx, clientCpuPerTx: (clientCpu.user + clientCpu.system) / count };
     };
     if (warmupTxs > 0) await offer(warmupTxs);
     acked = 0;
     const measured = await offer(totalTxs);
-    // As in bench:devnet: the faster of two measurements counts, since other work on the machine only slows one.
     const verifyAfter = measureVerifySpeed(3, 1000);
-    const verifySpeed = verifyAfter.perSecond > verifyBefore.perSecond ? verifyAfter : verifyBefore;
+    const verifySpeed = fasterOf(verifyBefore, verifyAfter);
     const ceiling = (verifySpeed.perSecond * availableParallelism()) / VALIDATORS;
     console.log(`verify: ${verifyBefore.perSecond.toFixed(0)}/s per core before the load, ${verifyAfter.perSecond.toFixed(0)}/s after; faster × ${availableParallelism()} cores ÷ ${VALIDATORS} validators -> ceiling ${ceiling.toFixed(0)} tx/s`);
     console.log(`bare pipeline (${writeIndexes ? 'with' : 'without'} per-transaction index writes): ${totalTxs} committed, ${measured.txsPerSecond.toFixed(0)} tx/s = ${((100 * measured.txsPerSecond) / ceiling).toFixed(1)}% of the verification ceiling`);
-    const cpuAllows = (availableParallelism() * 1e6) / (VALIDATORS * measured.cpuPerTx + measured.clientCpuPerTx) / ceiling;
+    const cpuAllows = shareCpuAllows(verifySpeed, VALIDATORS, VALIDATORS * measured.cpuPerTx + measured.clientCpuPerTx);
     console.log(`  CPU per committed tx: ${measured.cpuPerTx.toFixed(0)} µs per validator (${(measured.cpuPerTx / verifySpeed.cpuMicros).toFixed(1)} verifies of ${verifySpeed.cpuMicros.toFixed(0)} µs), client ${measured.clientCpuPerTx.toFixed(0)} µs`);
     console.log(`  that CPU cost allows at most ${(100 * cpuAllows).toFixed(1)}% of the ceiling with every core on it`);
     for (const socket of sockets) socket.destroy();

@@ -19,14 +19,14 @@
  * client spent per committed transaction, in verifies: a figure other work on the machine
  * barely moves, and the share of the ceiling that CPU cost allows.
  */
-import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sha256 } from '@certledger/codec';
 import { makeTx, testSigner } from '@certledger/ledger/testing';
 import { DevnetProcesses, until } from '../test/support/devnet-processes.js';
-import { measureVerifySpeed } from './verify-speed.js';
+import { cpuMicrosOf } from './proc-cpu.js';
+import { fasterOf, measureVerifySpeed, shareCpuAllows } from './verify-speed.js';
 
 /** Transactions per submission request (POST /v1/transactions/batch), and such requests open at once at most. */
 const BATCH_TXS = 200;
@@ -51,21 +51,6 @@ if (!Number.isInteger(halfLoadSeconds) || halfLoadSeconds < 2) throw new Error(`
  * each sender gets at most 200 of a burst.
  */
 const SENDERS = Math.max(100, Math.ceil(Math.max(totalTxs, warmupTxs) / 200));
-
-const CLOCK_TICKS_PER_SECOND = (() => {
-  try {
-    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
-  } catch {
-    return 100;
-  }
-})();
-
-/** CPU time (µs) used so far by a process or thread, from its /proc stat line. */
-function cpuMicrosOf(statPath: string): number {
-  // Fields after the command name, which sits in parentheses: utime and stime are 14th and 15th.
-  const fields = readFileSync(statPath, 'latin1').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1e6) / CLOCK_TICKS_PER_SECOND;
-}
 
 /**
  * CPU time (µs) used so far by the processes whose command line names `dir` (the devnet's
@@ -294,8 +279,7 @@ async function main(): Promise<void> {
     const nodesCpuAfter = devnetCpuMicros(devnet.dir);
     const blocks = watcher.height - heightBefore;
     const verifyAfter = measureVerifySpeed(4, 500);
-    // The faster measurement sets the ceiling: a slowed one would lower it and flatter the share.
-    const verify = { perSecond: Math.max(verifyBefore.perSecond, verifyAfter.perSecond), cpuMicros: Math.min(verifyBefore.cpuMicros, verifyAfter.cpuMicros) };
+    const verify = fasterOf(verifyBefore, verifyAfter);
     const ceiling = (verify.perSecond * cores) / validators;
     const throughput = full.latencies.length / full.seconds;
     console.log(`verify: ${verifyAfter.perSecond.toFixed(0)}/s per core after; faster ${verify.perSecond.toFixed(0)}/s × ${cores} cores ÷ ${validators} validators -> ceiling ${ceiling.toFixed(0)} tx/s`);
@@ -310,7 +294,7 @@ async function main(): Promise<void> {
       const mainThreads = perTx(nodesCpuAfter.main - nodesCpuBefore.main);
       const client = perTx(clientCpu.user + clientCpu.system);
       console.log(`  CPU per committed tx: ${(nodes / validators).toFixed(0)} µs per validator (${(nodes / validators / verify.cpuMicros).toFixed(1)} verifies of ${verify.cpuMicros.toFixed(0)} µs; ${(mainThreads / validators).toFixed(0)} µs on main threads), load client ${client.toFixed(0)} µs`);
-      console.log(`  that CPU cost allows at most ${((validators * verify.cpuMicros * 100) / (nodes + client)).toFixed(1)}% of the ceiling with every core on it`);
+      console.log(`  that CPU cost allows at most ${(100 * shareCpuAllows(verify, validators, nodes + client)).toFixed(1)}% of the ceiling with every core on it`);
     }
 
     const halfRate = Math.max(1, Math.floor(throughput / 2));

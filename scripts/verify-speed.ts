@@ -29,3 +29,21 @@ export function measureVerifySpeed(runs: number, runMs: number): VerifySpeed {
   });
   return { perSecond: Math.max(...measured.map((r) => r.perSecond)), cpuMicros: Math.min(...measured.map((r) => r.cpuMicros)) };
 }
+
+/**
+ * The faster of a measurement before a load and one after it sets the ceiling: other work on
+ * the machine only ever slows a measurement, and a slowed one would lower the ceiling and
+ * flatter the share.
+ */
+export function fasterOf(before: VerifySpeed, after: VerifySpeed): VerifySpeed {
+  return { perSecond: Math.max(before.perSecond, after.perSecond), cpuMicros: Math.min(before.cpuMicros, after.cpuMicros) };
+}
+
+/**
+ * The share of the verification ceiling that a CPU cost allows with every core on it, when
+ * `cpuMicrosPerTx` is what the validators together and the load client spend per committed
+ * transaction and each validator must spend one verify on it.
+ */
+export function shareCpuAllows(verify: VerifySpeed, validators: number, cpuMicrosPerTx: number): number {
+  return (validators * verify.cpuMicros) / cpuMicrosPerTx;
+}
