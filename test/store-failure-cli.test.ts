@@ -105,8 +105,8 @@ describe('certledger node start on a disk that refuses a write', () => {
     const fatal = lines.find((line) => line.msg === FATAL_LINE);
     expect(fatal?.err?.message, limited.output).toMatch(/^could not store .*File too large/);
     // Each once, in this order in the output as in time: the failure, the shutdown it triggers,
-    // a clean end of that shutdown. (The node waits for its logs before it exits; without that,
-    // pino's exit flush wrote queued lines ahead of one still being written.)
+    // a clean end of that shutdown. (With pino's asynchronous writer, the exit wrote queued lines
+    // ahead of one still in flight; the node's logs are now written synchronously.)
     const shutdownLines = lines.filter((line) => [FATAL_LINE, STOPPING_LINE, STOPPED_LINE].includes(line.msg));
     expect(shutdownLines.map((line) => line.msg), limited.output).toEqual([FATAL_LINE, STOPPING_LINE, STOPPED_LINE]);
     const times = shutdownLines.map((line) => line.time);

@@ -38,9 +38,6 @@ export function registerNodeCommands(program: Command): void {
         log.info('no "api" in the configuration: the HTTP API is off');
       }
 
-      // pino writes asynchronously; at process.exit it writes what is queued at once, ahead of a
-      // line still being written (which may then be lost). Wait for every line first.
-      const exitAfterLogs = (exitCode: number) => log.flush(() => process.exit(exitCode));
       let stopping = false;
       const shutDown = (exitCode: number) => {
         stopping = true;
@@ -48,10 +45,10 @@ export function registerNodeCommands(program: Command): void {
           await gateway?.close();
           await running.stop();
           log.info('stopped');
-          exitAfterLogs(exitCode);
+          process.exit(exitCode);
         })().catch((error: unknown) => {
           log.error({ err: error }, 'the node did not stop cleanly');
-          exitAfterLogs(1);
+          process.exit(1);
         });
       };
       const stop = (signal: NodeJS.Signals) => {
