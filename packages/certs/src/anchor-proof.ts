@@ -1,5 +1,5 @@
 import { base64, base64urlnopad, hex } from '@scure/base';
-import { bytesEqual, HASH_BYTES } from '@certledger/codec';
+import { bytesEqual, firstUnknownKey, HASH_BYTES } from '@certledger/codec';
 import { BoundedLru } from '@certledger/crypto';
 import { CertificateError } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
@@ -194,7 +194,7 @@ function readSalts(value: Json | undefined, path: string): Map<string, Uint8Arra
 
 /** Our own format: a field it does not define is refused, so a certificate has one form. */
 function onlyFields(value: JsonObject, path: string, fields: readonly string[]): void {
-  const unknown = Object.keys(value).find((key) => !fields.includes(key));
+  const unknown = firstUnknownKey(value, fields);
   if (unknown !== undefined) malformed(path, `has a field "${unknown.slice(0, 40)}" that it does not define`);
 }
 

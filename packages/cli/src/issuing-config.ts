@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import type { JsonObject } from '@certledger/certs';
-import { fromHex, sha256 } from '@certledger/codec';
+import { firstUnknownKey, fromHex, sha256 } from '@certledger/codec';
 import { readKeyFile } from '@certledger/crypto/keyfile';
 import type { IssuingOptions } from '@certledger/gateway';
 
@@ -47,7 +47,7 @@ export function loadIssuingOptions(file: string): IssuingOptions {
     fail(file, `cannot read it as JSON: ${(error as Error).message}`);
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(file, 'is not an issuing configuration: expected a JSON object with "departments", "schemaDir" and "certTypes"');
-  const unknown = Object.keys(json).find((key) => !ISSUING_FIELDS.includes(key));
+  const unknown = firstUnknownKey(json, ISSUING_FIELDS);
   if (unknown !== undefined) fail(file, `has an unknown field "${unknown}" (known: ${ISSUING_FIELDS.join(', ')})`);
   const doc = json as Partial<IssuingFile>;
   if (!Array.isArray(doc.departments) || typeof doc.schemaDir !== 'string' || !Array.isArray(doc.certTypes)) {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { firstUnknownKey } from '@certledger/codec';
 import { isIPv4 } from 'node:net';
 import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
 import { checkIdentifier, DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
@@ -67,7 +68,8 @@ class TemplateReader {
   }
 
   only(obj: Json, path: string, keys: readonly string[]): void {
-    for (const key of Object.keys(obj)) if (!keys.includes(key)) this.fail(`${path} has an unknown field "${key}" (known: ${keys.join(', ')})`);
+    const unknown = firstUnknownKey(obj, keys);
+    if (unknown !== undefined) this.fail(`${path} has an unknown field "${unknown}" (known: ${keys.join(', ')})`);
   }
 
   string(value: unknown, path: string): string {

@@ -59,3 +59,11 @@ export function readOneOf<T extends string>(value: Value, options: readonly T[],
   if (typeof value !== 'string' || !options.includes(value as T)) fail(path, `one of ${options.join(', ')}`);
   return value as T;
 }
+
+/**
+ * The first key of a document that is not among `known`, if any. Documents read from files and
+ * requests refuse such keys: a misspelt setting would otherwise be silently dropped.
+ */
+export function firstUnknownKey(document: object, known: readonly string[]): string | undefined {
+  return Object.keys(document).find((key) => !known.includes(key));
+}

@@ -11,7 +11,7 @@ const entries = (doc: Doc, field: string): Doc[] => doc[field] as Doc[];
 /** The identity point and the zero point: small order, so no signature can be checked against them. */
 const SMALL_ORDER_KEYS = [`01${'00'.repeat(31)}`, '00'.repeat(32)];
 
-function expectRefused(doc: unknown, message: RegExp): void {
+function expectRefused(doc: unknown, message: RegExp | string): void {
   const result = parseGenesis(doc);
   expect(result.ok).toBe(false);
   if (!result.ok) {
@@ -77,15 +77,15 @@ describe('genesis documents', () => {
       [field]: entries(doc, field).map((item, i) => (i === index ? { ...item, ...extra } : item)),
     });
     const { certTypes, params, ...rest } = doc;
-    const cases: [Doc, string][] = [
-      [{ ...rest, params, certtypes: certTypes }, 'genesis.certtypes'],
-      [{ ...rest, certTypes, param: params }, 'genesis.param'],
-      [{ ...doc, params: { ...(params as Doc), maxTxByte: 2048 } }, 'genesis.params.maxTxByte'],
-      [withExtra('validators', 2, { pwr: 5 }), 'genesis.validators[2].pwr'],
-      [withExtra('issuers', 0, { publickey: 'aa' }), 'genesis.issuers[0].publickey'],
-      [withExtra('certTypes', 1, { schema: {} }), 'genesis.certTypes[1].schema'],
-      [JSON.parse(`{"__proto__": {}, ${JSON.stringify(doc).slice(1)}`) as Doc, 'genesis.__proto__'],
+    const cases: [Doc, string, string][] = [
+      [{ ...rest, params, certtypes: certTypes }, 'genesis', 'certtypes'],
+      [{ ...rest, certTypes, param: params }, 'genesis', 'param'],
+      [{ ...doc, params: { ...(params as Doc), maxTxByte: 2048 } }, 'genesis.params', 'maxTxByte'],
+      [withExtra('validators', 2, { pwr: 5 }), 'genesis.validators[2]', 'pwr'],
+      [withExtra('issuers', 0, { publickey: 'aa' }), 'genesis.issuers[0]', 'publickey'],
+      [withExtra('certTypes', 1, { schema: {} }), 'genesis.certTypes[1]', 'schema'],
+      [JSON.parse(`{"__proto__": {}, ${JSON.stringify(doc).slice(1)}`) as Doc, 'genesis', '__proto__'],
     ];
-    for (const [bad, path] of cases) expectRefused(bad, new RegExp(`^${path.replace(/[.[\]]/g, '\\$&')} is not a known field`));
+    for (const [bad, path, field] of cases) expectRefused(bad, `${path} has an unknown field "${field}"`);
   });
 });

@@ -1,4 +1,4 @@
-import { compareBytes, encode, fromHex, taggedHash, toHex } from '@certledger/codec';
+import { compareBytes, encode, firstUnknownKey, fromHex, taggedHash, toHex } from '@certledger/codec';
 import { isValidPublicKey } from '@certledger/crypto';
 import { Map as ImmutableMap } from 'immutable';
 import { checkIdentifier } from './action-codec.js';
@@ -35,8 +35,8 @@ const CERT_TYPE_FIELDS = ['typeId', 'version', 'displayName', 'schemaHash', 'iss
 /** An object with only the known fields: a misspelt field would otherwise be silently dropped. */
 function object(value: unknown, path: string, fields: readonly string[]): Json {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) reject('MALFORMED_GENESIS', `${path} must be an object`);
-  const unknown = Object.keys(value).find((key) => !fields.includes(key));
-  if (unknown !== undefined) reject('MALFORMED_GENESIS', `${path}.${unknown} is not a known field (known: ${fields.join(', ')})`);
+  const unknown = firstUnknownKey(value, fields);
+  if (unknown !== undefined) reject('MALFORMED_GENESIS', `${path} has an unknown field "${unknown}" (known: ${fields.join(', ')})`);
   return value as Json;
 }
 

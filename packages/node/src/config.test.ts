@@ -40,14 +40,14 @@ describe('node configuration', () => {
 
   it('refuses an unknown field at every level, naming the file and the field path', () => {
     const cases: [unknown, string][] = [
-      [{ ...minimal, apii: { port: 8080 } }, 'apii'],
-      [{ ...minimal, api: { host: '127.0.0.1', port: 8080, hots: 'x' } }, 'api.hots'],
-      [{ ...minimal, consensus: { timeoutPropse: 900 } }, 'consensus.timeoutPropse'],
-      [{ ...minimal, mempool: { maxTx: 10 } }, 'mempool.maxTx'],
-      [{ ...minimal, p2p: { ...minimal.p2p, peer: [] } }, 'p2p.peer'],
-      [withPeer({ adresses: [] }), 'p2p.peers[0].adresses'],
+      [{ ...minimal, apii: { port: 8080 } }, 'the configuration has an unknown field "apii"'],
+      [{ ...minimal, api: { host: '127.0.0.1', port: 8080, hots: 'x' } }, '"api" has an unknown field "hots"'],
+      [{ ...minimal, consensus: { timeoutPropse: 900 } }, '"consensus" has an unknown field "timeoutPropse"'],
+      [{ ...minimal, mempool: { maxTx: 10 } }, '"mempool" has an unknown field "maxTx"'],
+      [{ ...minimal, p2p: { ...minimal.p2p, peer: [] } }, '"p2p" has an unknown field "peer"'],
+      [withPeer({ adresses: [] }), '"p2p.peers[0]" has an unknown field "adresses"'],
     ];
-    for (const [json, path] of cases) expect(parse(json)).toThrow(`node.json: unknown field "${path}"`);
+    for (const [json, message] of cases) expect(parse(json)).toThrow(`node.json: ${message}`);
   });
 
   it('refuses a peer name that is not a string, and names with line breaks or control characters', () => {
@@ -86,6 +86,6 @@ describe('node configuration', () => {
   it('names the file it loaded in the message', () => {
     const file = join(dir, 'node.json');
     writeFileSync(file, JSON.stringify({ ...minimal, apii: { port: 8080 } }));
-    expect(() => loadNodeConfig(file)).toThrow(`${file}: unknown field "apii"`);
+    expect(() => loadNodeConfig(file)).toThrow(`${file}: the configuration has an unknown field "apii"`);
   });
 });

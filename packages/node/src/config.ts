@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { fromHex } from '@certledger/codec';
+import { firstUnknownKey, fromHex } from '@certledger/codec';
 import { MAX_BLOCK_TXS } from '@certledger/ledger';
 import { multiaddr } from '@multiformats/multiaddr';
 import { DEFAULT_MEMPOOL_LIMITS } from './mempool.js';
@@ -89,8 +89,8 @@ class ConfigReader {
   /** An object section holding only `known` fields, so a misspelt setting is refused rather than left at its default. */
   section(value: unknown, path: string, known: readonly string[]): Json {
     if (!isObject(value)) this.fail(`"${path}" must be an object`);
-    const unknown = Object.keys(value).find((key) => !known.includes(key));
-    if (unknown !== undefined) this.fail(`unknown field "${path === '' ? unknown : `${path}.${unknown}`}" (known fields: ${known.join(', ')})`);
+    const unknown = firstUnknownKey(value, known);
+    if (unknown !== undefined) this.fail(`${path === '' ? 'the configuration' : `"${path}"`} has an unknown field "${unknown}" (known: ${known.join(', ')})`);
     return value;
   }
 
