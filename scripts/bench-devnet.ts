@@ -24,6 +24,7 @@ import { availableParallelism, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import { sha256 } from '@certledger/codec';
 import { makeTx, testSigner } from '@certledger/ledger/testing';
+import { freePortBlock, testNetworkPortCount } from '@certledger/node/testing';
 import { DevnetProcesses, until } from '../test/support/devnet-processes.js';
 import { cpuMicrosOf } from './proc-cpu.js';
 import { fasterOf, measureVerifySpeed, shareCpuAllows } from './verify-speed.js';
@@ -253,7 +254,7 @@ async function main(): Promise<void> {
   const verifyBefore = measureVerifySpeed(4, 500);
   console.log(`verify: ${verifyBefore.perSecond.toFixed(0)}/s per core before the load (measured again after it)`);
 
-  const devnet = new DevnetProcesses({ basePort: 36000, extraIssuers: SENDERS, logLevel: 'info', timings: { blockIntervalMs, timeoutProposeMs: 1000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 } });
+  const devnet = new DevnetProcesses({ basePort: await freePortBlock(testNetworkPortCount(4)), extraIssuers: SENDERS, logLevel: 'info', timings: { blockIntervalMs, timeoutProposeMs: 1000, timeoutPrevoteMs: 500, timeoutPrecommitMs: 500, timeoutDeltaMs: 500 } });
   try {
     devnet.startAll();
     await until(async () => (await devnet.heights([0, 1, 2, 3])).every((h) => h >= 2), 'the devnet to commit its first blocks', 60_000);

@@ -34,7 +34,7 @@ const report = await runFaultInjection({
   seconds: integerFlag('seconds', values.seconds, 10, 86_400) ?? 900,
   lanes: integerFlag('lanes', values.lanes, 1, 64) ?? 4,
   seed: integerFlag('seed', values.seed, 1, 2 ** 31 - 1) ?? freshSeed(),
-  basePort: integerFlag('base-port', values['base-port'], 1024, 65_000) ?? faultRunBasePort(),
+  basePort: integerFlag('base-port', values['base-port'], 1024, 65_000) ?? (await faultRunBasePort()),
   keep: values.keep,
   log: (line) => console.log(line),
 });

@@ -25,7 +25,7 @@ import { parseArgs } from 'node:util';
 import { createGateway, type GatewayOptions } from '@certledger/gateway';
 import { issueAnchoredTestBatch, runAutocannon, startBareServer, type Listening, type LoadMethod, type LoadResult } from '@certledger/gateway/load-testing';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
-import { writeTestNetwork } from '@certledger/node/testing';
+import { freePortBlock, testNetworkPortCount, writeTestNetwork } from '@certledger/node/testing';
 
 const OVERLOAD_FACTOR = 3;
 const WARM_UP_SECONDS = 2;
@@ -162,7 +162,7 @@ async function requestBodiesFile(node: NodeHandle, dir: string): Promise<string 
 
 async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'certledger-load-gateway-'));
-  const network = writeTestNetwork(dir, { validators: 1, basePort: 37000 + (process.pid % 500) * 2, logLevel: 'error' });
+  const network = writeTestNetwork(dir, { validators: 1, basePort: await freePortBlock(testNetworkPortCount(1)), logLevel: 'error' });
   const node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('load-gateway', 'error') });
   const results: Measured[] = [];
   try {

@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePortBlock, testNetworkPortCount } from '@certledger/node/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sleep, until } from './support/devnet-processes.js';
 
@@ -11,8 +12,7 @@ import { sleep, until } from './support/devnet-processes.js';
  * (whose types carry real schemas and registered schema hashes). Loopback only.
  */
 const CLI = resolve(import.meta.dirname, '../packages/cli/bin/certledger.mjs');
-// Below Linux's ephemeral range and apart from the other tests' ranges.
-const p2pPort = 17_000 + (process.pid % 500) * 2;
+const p2pPort = await freePortBlock(testNetworkPortCount(1));
 const API = `http://127.0.0.1:${p2pPort + 1}`;
 const dir = mkdtempSync(join(tmpdir(), 'certledger-certs-cli-'));
 const at = (...parts: string[]) => join(dir, ...parts);

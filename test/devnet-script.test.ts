@@ -7,16 +7,15 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { freePortBlock, testNetworkPortCount } from '@certledger/node/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { nodeStatus, until } from './support/devnet-processes.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
-// Below Linux's ephemeral range (32768 and up), where an outgoing connection could take a port
-// before a validator binds it, and apart from the other tests' ranges.
-const p2pPort = 16_000 + (process.pid % 100) * 8;
-const apiPort = p2pPort + 4;
-const dir = mkdtempSync(join(tmpdir(), 'certledger-devnet-script-'));
 const NODES = [0, 1, 2, 3];
+const p2pPort = await freePortBlock(testNetworkPortCount(NODES.length));
+const apiPort = p2pPort + NODES.length;
+const dir = mkdtempSync(join(tmpdir(), 'certledger-devnet-script-'));
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -3,6 +3,7 @@ import { encodeMessage, signVote } from '@certledger/consensus';
 import { keyPairFromSeed, signerFromSeed } from '@certledger/crypto';
 import { testAnchorTx, testSeed } from '@certledger/ledger/testing';
 import { CHANNEL, p2pProtocol } from '@certledger/node';
+import { freePortBlock, testNetworkPortCount } from '@certledger/node/testing';
 import { createPeerNode, type PeerNode } from '@certledger/p2p';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevnetProcesses, sleep, until } from './support/devnet-processes.js';
@@ -11,10 +12,11 @@ import { DevnetProcesses, sleep, until } from './support/devnet-processes.js';
  * Four validator processes started with `certledger node start`, one devnet for the whole
  * file so the multi-process tests run one after another rather than competing for the cores.
  */
-const basePort = 32000 + (process.pid % 200) * 10;
+const VALIDATORS = 4;
+const basePort = await freePortBlock(testNetworkPortCount(VALIDATORS) + 1);
 const mallorySeed = testSeed('mallory');
-const malloryAddress = `/ip4/127.0.0.1/tcp/${basePort + 9}`;
-const devnet = new DevnetProcesses({ basePort, extraPeers: [{ name: 'mallory', publicKey: keyPairFromSeed(mallorySeed).publicKey, address: malloryAddress }] });
+const malloryAddress = `/ip4/127.0.0.1/tcp/${basePort + testNetworkPortCount(VALIDATORS)}`;
+const devnet = new DevnetProcesses({ validators: VALIDATORS, basePort, extraPeers: [{ name: 'mallory', publicKey: keyPairFromSeed(mallorySeed).publicKey, address: malloryAddress }] });
 const peers: PeerNode[] = [];
 const channels = Object.values(CHANNEL);
 const protocol = p2pProtocol('test-chain');

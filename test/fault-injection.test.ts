@@ -18,7 +18,7 @@ function seedFromEnvironment(): number {
 }
 
 it(`loses no acknowledged anchor, forks nowhere and double-signs never through ${KILLS} kill -9s`, async () => {
-  const report = await runFaultInjection({ kills: KILLS, seconds: FAULT_SECONDS, seed: seedFromEnvironment(), lanes: 4, basePort: faultRunBasePort(), log: () => undefined });
+  const report = await runFaultInjection({ kills: KILLS, seconds: FAULT_SECONDS, seed: seedFromEnvironment(), lanes: 4, basePort: await faultRunBasePort(), log: () => undefined });
   console.log(`fault-injection run\n${formatReport(report)}`);
   expect(report.failures).toEqual([]);
   expect(report.kills).toBeGreaterThanOrEqual(KILLS);

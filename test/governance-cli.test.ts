@@ -6,6 +6,7 @@ import { toHex } from '@certledger/codec';
 import { generateKeyPair } from '@certledger/crypto';
 import { writeKeyFile, writePublicKeyFile } from '@certledger/crypto/keyfile';
 import { VALIDATOR_SET_DELAY } from '@certledger/ledger';
+import { freePortBlock, testNetworkPortCount } from '@certledger/node/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DevnetProcesses, until } from './support/devnet-processes.js';
 
@@ -13,11 +14,10 @@ import { DevnetProcesses, until } from './support/devnet-processes.js';
  * `certledger governance` end to end against a 4-validator devnet of real processes (power 10
  * each): a new validator is proposed, approved with three of the four validator key files,
  * refused before sending while only two have approved, then submitted, and every node lists
- * it once the change is in force. Loopback only; ports 30000-30971, below the ephemeral range
- * and clear of the other tests' ranges.
+ * it once the change is in force. Loopback only.
  */
 const CLI = resolve(import.meta.dirname, '../packages/cli/bin/certledger.mjs');
-const devnet = new DevnetProcesses({ basePort: 30_000 + (process.pid % 18) * 54, validators: 4 });
+const devnet = new DevnetProcesses({ basePort: await freePortBlock(testNetworkPortCount(4)), validators: 4 });
 const dir = mkdtempSync(join(tmpdir(), 'certledger-governance-cli-'));
 const newValidator = generateKeyPair();
 const NEW_KEY = toHex(newValidator.publicKey);

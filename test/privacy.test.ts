@@ -5,7 +5,7 @@ import { createGateway, tokenSha256 } from '@certledger/gateway';
 import { makeTx, testSeed, testSigner } from '@certledger/ledger/testing';
 import { fromHex } from '@certledger/codec';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
-import { writeTestNetwork } from '@certledger/node/testing';
+import { freePortBlock, testNetworkPortCount, writeTestNetwork } from '@certledger/node/testing';
 import { Level } from 'level';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -48,7 +48,7 @@ function findings(where: string, bytes: Uint8Array): string[] {
 
 describe('privacy: no certificate field value is stored or logged by a node', () => {
   it('finds none of the issued values in any node file, LevelDB entry or log line', async () => {
-    const network = writeTestNetwork(dir, { validators: 4, basePort: 34000 + (process.pid % 300) * 4 });
+    const network = writeTestNetwork(dir, { validators: 4, basePort: await freePortBlock(testNetworkPortCount(4)) });
     const logFiles = network.configFiles.map((_, i) => join(dir, `node-${i}.log`));
     for (const [i, file] of network.configFiles.entries()) {
       const logger = createLogger(`validator-${i}`, 'debug', pino.destination({ dest: logFiles[i]!, sync: true }));

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { freePortBlock, testNetworkPortCount } from '@certledger/node/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI, DevnetProcesses, sleep, until } from './support/devnet-processes.js';
 
@@ -8,7 +9,7 @@ import { CLI, DevnetProcesses, sleep, until } from './support/devnet-processes.j
  * one: the first run is under a file-size limit (RLIMIT_FSIZE, set by `ulimit -f`), and since
  * Node.js ignores SIGXFSZ, LevelDB's write-ahead log append fails with EFBIG ("File too large")
  * once the log reaches it. Its output goes through pipes, which the limit does not cover.
- * Loopback only; ports 19000-19949, below the ephemeral range and the other tests' ranges.
+ * Loopback only.
  */
 
 /**
@@ -20,7 +21,7 @@ const FATAL_LINE = 'a store write failed: this node takes no further part in con
 const STOPPING_LINE = 'stopping after the failed store write; start the node again once the disk is fixed';
 const STOPPED_LINE = 'stopped';
 
-const devnet = new DevnetProcesses({ validators: 1, basePort: 19_000 + (process.pid % 450) * 2, logLevel: 'info' });
+const devnet = new DevnetProcesses({ validators: 1, basePort: await freePortBlock(testNetworkPortCount(1)), logLevel: 'info' });
 const runs: NodeRun[] = [];
 
 interface LogLine {

@@ -6,7 +6,7 @@ import { fromHex, toHex } from '@certledger/codec';
 import { createGateway } from '@certledger/gateway';
 import { makeTx, testSigner } from '@certledger/ledger/testing';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
-import { writeTestNetwork } from '@certledger/node/testing';
+import { freePortBlock, testNetworkPortCount, writeTestNetwork } from '@certledger/node/testing';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -70,7 +70,7 @@ async function dropFile(page: Page, credential: unknown): Promise<string> {
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`Chromium is not at ${CHROMIUM}: install Debian's chromium package (.ci/run does) or set CERTLEDGER_CHROMIUM`);
-  const network = writeTestNetwork(dir, { validators: 1, basePort: 31000 + (process.pid % 400) * 2 });
+  const network = writeTestNetwork(dir, { validators: 1, basePort: await freePortBlock(testNetworkPortCount(1)) });
   chainId = network.chainId;
   node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('verifier-page-test', 'error') });
   app = await createGateway(node, {});

@@ -1,29 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bytesEqual } from '@certledger/codec';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
-import { writeTestNetwork, type ExtraPeer } from '@certledger/node/testing';
-
-function portIsFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/** `count` consecutive free ports on 127.0.0.1, below the ephemeral range so outgoing connections never hold them. */
-export async function freePortRange(count: number): Promise<number> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const base = 20_000 + Math.floor(Math.random() * 9000);
-    let free = true;
-    for (let port = base; port < base + count && free; port++) free = await portIsFree(port);
-    if (free) return base;
-  }
-  throw new Error(`found no ${count} consecutive free ports on 127.0.0.1`);
-}
+import { freePortBlock, testNetworkPortCount, writeTestNetwork, type ExtraPeer } from '@certledger/node/testing';
 
 /**
  * What the nodes logged, as counts by message and code, and every error-level line in full:
@@ -62,7 +42,7 @@ export interface LiveNetwork {
  */
 export async function startNetwork(options: { validators: number; running: number; logLevel: 'debug' | 'warn' | 'error'; extraPeers?: readonly ExtraPeer[] }): Promise<LiveNetwork> {
   const dir = mkdtempSync(join(tmpdir(), 'certledger-fuzz-'));
-  const basePort = await freePortRange(options.validators);
+  const basePort = await freePortBlock(testNetworkPortCount(options.validators));
   const network = writeTestNetwork(dir, { validators: options.validators, basePort, extraPeers: options.extraPeers ?? [] });
   const logs = new LogTally();
   const nodes: NodeHandle[] = [];

@@ -61,7 +61,7 @@ export class DevnetProcesses {
 
   constructor(options: { validators?: number; basePort: number; extraPeers?: readonly ExtraPeer[]; extraIssuers?: number; timings?: ConsensusTimings; logLevel?: 'debug' | 'info' | 'warn' | 'error' }) {
     this.dir = mkdtempSync(join(tmpdir(), 'certledger-devnet-'));
-    this.network = writeTestNetwork(this.dir, { ...options, apiBasePort: options.basePort + 50 });
+    this.network = writeTestNetwork(this.dir, options);
   }
 
   get size(): number {

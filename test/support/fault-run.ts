@@ -1,5 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { freePortBlock, testNetworkPortCount } from '@certledger/node/testing';
 import { AnchorLoad } from './anchor-load.js';
 import { DevnetProcesses, until } from './devnet-processes.js';
 import { awaitHeight, checkStores, scanLogs } from './fault-checks.js';
@@ -59,12 +60,11 @@ const LIVENESS_LIMIT_MS = 30_000;
 const LIVENESS_BLOCKS = 3;
 const SHOWN_LOG_LINES = 5;
 
-/**
- * Ports per process below Linux's ephemeral range (32768 and up), so an outgoing connection
- * cannot take a killed validator's port before it restarts; a devnet uses base..base+53.
- */
-export function faultRunBasePort(): number {
-  return 22_000 + (process.pid % 80) * 100;
+const FAULT_RUN_VALIDATORS = 4;
+
+/** The first of the free ports a fault run's devnet (four validators) takes. */
+export function faultRunBasePort(): Promise<number> {
+  return freePortBlock(testNetworkPortCount(FAULT_RUN_VALIDATORS));
 }
 
 export function spread(values: readonly number[]): Spread {
@@ -85,7 +85,7 @@ export function replayCommand(o: FaultRunOptions): string {
  */
 export async function runFaultInjection(options: FaultRunOptions): Promise<FaultRunReport> {
   const started = Date.now();
-  const devnet = new DevnetProcesses({ basePort: options.basePort, extraIssuers: options.lanes });
+  const devnet = new DevnetProcesses({ validators: FAULT_RUN_VALIDATORS, basePort: options.basePort, extraIssuers: options.lanes });
   const log = (line: string) => {
     appendFileSync(join(devnet.dir, 'faults.log'), `${new Date().toISOString()} ${line}\n`);
     options.log(line);

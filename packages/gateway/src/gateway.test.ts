@@ -6,7 +6,7 @@ import { decodeHeader } from '@certledger/ledger';
 import { testAnchorTx } from '@certledger/ledger/testing';
 import { leafHash, verifyInclusion } from '@certledger/merkle';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
-import { writeTestNetwork } from '@certledger/node/testing';
+import { freePortBlock, testNetworkPortCount, writeTestNetwork } from '@certledger/node/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from './gateway.js';
@@ -18,7 +18,7 @@ let app: FastifyInstance;
 let chainId: string;
 
 beforeAll(async () => {
-  const network = writeTestNetwork(dir, { validators: 1, basePort: 30000 + (process.pid % 500) * 2 });
+  const network = writeTestNetwork(dir, { validators: 1, basePort: await freePortBlock(testNetworkPortCount(1)) });
   chainId = network.chainId;
   node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('gateway-test', 'error') });
   app = await createGateway(node, { bodyLimitBytes: 64 * 1024, ...NO_SHEDDING });

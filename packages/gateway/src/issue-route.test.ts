@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { testSeed } from '@certledger/ledger/testing';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
-import { writeTestNetwork } from '@certledger/node/testing';
+import { freePortBlock, testNetworkPortCount, writeTestNetwork } from '@certledger/node/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway } from './gateway.js';
@@ -24,7 +24,7 @@ const issuing = (schema: object): IssuingOptions => ({
 });
 
 beforeAll(async () => {
-  const network = writeTestNetwork(dir, { validators: 1, basePort: 33000 + (process.pid % 400) * 2 });
+  const network = writeTestNetwork(dir, { validators: 1, basePort: await freePortBlock(testNetworkPortCount(1)) });
   node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('issue-route-test', 'error') });
   app = await createGateway(node, { ...NO_SHEDDING, issuing: issuing({ type: 'object' }) });
 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { attachAnchorLocation, type JsonObject } from '@certledger/certs';
 import { createLogger, loadNodeConfig, startNode, type NodeHandle } from '@certledger/node';
-import { writeTestNetwork } from '@certledger/node/testing';
+import { freePortBlock, testNetworkPortCount, writeTestNetwork } from '@certledger/node/testing';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueAnchoredTestBatch } from './anchored-certificate.js';
@@ -16,7 +16,7 @@ let app: FastifyInstance;
 let certificate: JsonObject;
 
 beforeAll(async () => {
-  const network = writeTestNetwork(dir, { validators: 1, basePort: 32000 + (process.pid % 400) * 2 });
+  const network = writeTestNetwork(dir, { validators: 1, basePort: await freePortBlock(testNetworkPortCount(1)) });
   node = await startNode(loadNodeConfig(network.configFiles[0]!), { logger: createLogger('verify-route-test', 'error') });
   app = await createGateway(node, NO_SHEDDING);
   const { credentials, location } = await issueAnchoredTestBatch(node, [{ name: 'Grace Hopper', licenceNumber: 'GH654321' }], '2030-01-01T00:00:00Z');

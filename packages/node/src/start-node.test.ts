@@ -8,10 +8,10 @@ import { loadNodeConfig } from './config.js';
 import { createLogger } from './logger.js';
 import type { NodeHandle } from './node-handle.js';
 import { startNode } from './start-node.js';
-import { writeTestNetwork } from './testing.js';
+import { freePortBlock, testNetworkPortCount, writeTestNetwork } from './testing.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'certledger-node-'));
-const basePort = 31000 + (process.pid % 500) * 4;
+const basePort = await freePortBlock(testNetworkPortCount(4));
 const nodes: NodeHandle[] = [];
 
 afterAll(async () => {

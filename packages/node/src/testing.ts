@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { toHex } from '@certledger/codec';
 import { keyPairFromSeed } from '@certledger/crypto';
@@ -18,21 +19,57 @@ export interface TestNetworkFiles {
 export const FAST_TIMINGS: ConsensusTimings = { blockIntervalMs: 100, timeoutProposeMs: 1000, timeoutPrevoteMs: 300, timeoutPrecommitMs: 300, timeoutDeltaMs: 300 };
 
 /**
- * Writes the ledger's deterministic test network (validator keys derived from names) as node
- * configs, genesis and key files under `dir`, listening on 127.0.0.1 only.
+ * Test ports lie below Linux's ephemeral range (32768 and up): an outgoing connection never
+ * holds one, so a validator restarted on its port finds it free.
  */
+const FIRST_TEST_PORT = 20_000;
+const END_OF_TEST_PORTS = 32_768;
+const PORT_BLOCK_ATTEMPTS = 50;
+
+function portIsFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * The first of `count` consecutive ports free on 127.0.0.1. Test files run in parallel (and
+ * several suites may run at once): a random start, checked by binding each port, keeps them
+ * apart without a registry of ranges.
+ */
+export async function freePortBlock(count: number): Promise<number> {
+  for (let attempt = 0; attempt < PORT_BLOCK_ATTEMPTS; attempt++) {
+    const base = FIRST_TEST_PORT + Math.floor(Math.random() * (END_OF_TEST_PORTS - FIRST_TEST_PORT - count));
+    let free = true;
+    for (let port = base; port < base + count && free; port++) free = await portIsFree(port);
+    if (free) return base;
+  }
+  throw new Error(`found no ${count} consecutive free ports on 127.0.0.1 between ${FIRST_TEST_PORT} and ${END_OF_TEST_PORTS}`);
+}
+
+/** Ports a test network of `validators` takes from its base port: p2p ports, then API ports. */
+export function testNetworkPortCount(validators: number): number {
+  return 2 * validators;
+}
+
 export interface ExtraPeer {
   readonly name: string;
   readonly publicKey: Uint8Array;
   readonly address: string;
 }
 
+/**
+ * Writes the ledger's deterministic test network (validator keys derived from names) as node
+ * configs, genesis and key files under `dir`, listening on 127.0.0.1 only: validator i on p2p
+ * port basePort + i and API port basePort + validators + i (see {@link testNetworkPortCount}).
+ */
 export function writeTestNetwork(
   dir: string,
   options: {
     validators?: number;
     basePort: number;
-    apiBasePort?: number;
     timings?: ConsensusTimings;
     chainId?: string;
     extraPeers?: readonly ExtraPeer[];
@@ -46,7 +83,7 @@ export function writeTestNetwork(
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesisToJson(network.genesis), null, 2));
   const p2pPorts = Array.from({ length: count }, (_, i) => options.basePort + i);
-  const apiPorts = Array.from({ length: count }, (_, i) => (options.apiBasePort ?? options.basePort + 100) + i);
+  const apiPorts = Array.from({ length: count }, (_, i) => options.basePort + count + i);
   const keys = Array.from({ length: count }, (_, i) => keyPairFromSeed(testSeed(`validator-${i}`)));
   const configFiles = keys.map((key, i) => {
     const name = `validator-${i}`;
