@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { toHex } from '@certledger/codec';
+import { firstUnknownKey, toHex } from '@certledger/codec';
 import { attachAnchorLocation, findAnchorProof, type AnchorLocation, type AnchorProof, type JsonObject } from '@certledger/certs';
+import { readJsonFile } from './certificate-files.js';
 
 /**
  * A batch folder, as `certledger issue` writes it and `certledger anchor` finishes it:
@@ -59,7 +60,7 @@ function credentialText(credential: JsonObject): string {
  * with synchronous calls, far cheaper per file than the thread pool's round trips; the loop
  * yields now and then so the progress bar is drawn.
  */
-async function forEachFile(count: number, task: (index: number) => void, progress: Progress): Promise<void> {
+export async function forEachFile(count: number, task: (index: number) => void, progress: Progress): Promise<void> {
   for (let i = 0; i < count; i++) {
     task(i);
     if ((i + 1) % YIELD_EVERY === 0 || i + 1 === count) {
@@ -87,34 +88,44 @@ export async function writeBatchFolder(dir: string, info: BatchInfo, anchorTx: U
 }
 
 const HEX_32 = /^[0-9a-f]{64}$/;
+const MAX_BATCH_FILE_BYTES = 64 * 1024;
+const BATCH_FIELDS = ['format', 'state', 'chainId', 'issuerId', 'typeId', 'typeVersion', 'count', 'root', 'anchorTxId', 'height', 'createdAt'];
 
-/** batch.json of a batch folder, checked field by field. */
+/**
+ * batch.json of a batch folder, checked field by field; `readBatch` also checks what it says
+ * against the signed anchor transaction.
+ */
 export function readBatchInfo(dir: string): BatchInfo {
   const file = join(dir, BATCH_FILE);
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = readJsonFile(file, 'the batch file', MAX_BATCH_FILE_BYTES);
   } catch (error) {
-    throw new Error(`${dir} is not a batch folder: cannot read ${BATCH_FILE} (${(error as Error).message})`);
+    throw new Error(`${dir} is not a batch folder: ${(error as Error).message}`);
   }
   const info = json as Record<string, unknown>;
   const bad = (field: string, what: string): never => {
     throw new Error(`${file}: ${field} must be ${what}`);
   };
   if (typeof json !== 'object' || json === null || Array.isArray(json)) bad('the file', 'a JSON object');
+  const unknown = firstUnknownKey(info, BATCH_FIELDS);
+  if (unknown !== undefined) throw new Error(`${file} has an unknown field "${unknown}" (known: ${BATCH_FIELDS.join(', ')})`);
   if (info.format !== BATCH_FORMAT) bad('format', String(BATCH_FORMAT));
   if (info.state !== 'signed' && info.state !== 'anchored') bad('state', '"signed" or "anchored"');
   for (const field of ['chainId', 'issuerId', 'typeId', 'createdAt']) if (typeof info[field] !== 'string') bad(field, 'a text');
   for (const field of ['typeVersion', 'count']) if (!Number.isSafeInteger(info[field]) || (info[field] as number) < 1) bad(field, 'a whole number of at least 1');
   for (const field of ['root', 'anchorTxId']) if (typeof info[field] !== 'string' || !HEX_32.test(info[field] as string)) bad(field, '64 lowercase hex digits');
   if (info.height !== null && (!Number.isSafeInteger(info.height) || (info.height as number) < 1)) bad('height', 'null or a block height');
+  if (info.state === 'anchored' && info.height === null) throw new Error(`${file}: an anchored batch must name its height`);
+  if (info.state === 'signed' && info.height !== null) throw new Error(`${file}: a batch that is only signed has no height yet`);
   return json as BatchInfo;
 }
 
 /**
  * Gives every credential of the batch its anchor location, rewriting each file atomically;
- * files that already carry one are left alone, so running it again is harmless. Each file must
- * hold this batch's anchor transaction. Returns how many files were rewritten.
+ * files that already carry it are left alone, so running it again is harmless. Each file must
+ * hold this batch's anchor transaction, and a location it carries must be the ledger's.
+ * Returns how many files were rewritten.
  */
 export async function attachAnchorToFiles(dir: string, info: BatchInfo, anchorTx: Uint8Array, location: AnchorLocation, progress: Progress): Promise<number> {
   const expectedTx = toHex(anchorTx);
@@ -132,7 +143,13 @@ export async function attachAnchorToFiles(dir: string, info: BatchInfo, anchorTx
         throw new Error(`cannot read the batch's certificate ${file}: ${(error as Error).message}`);
       }
       if (toHex(proof.anchorTransaction) !== expectedTx) throw new Error(`${file} belongs to another batch: its anchor transaction is not ${ANCHOR_TX_FILE}`);
-      if (proof.anchor) return;
+      if (proof.anchor) {
+        const { height, txIndex, blockHash } = proof.anchor;
+        if (height !== location.height || txIndex !== location.txIndex || toHex(blockHash) !== toHex(location.blockHash)) {
+          throw new Error(`${file} says its anchor is in block ${height} at position ${txIndex}, but the ledger has it in block ${location.height} at position ${location.txIndex}: the file was changed after anchoring`);
+        }
+        return;
+      }
       writeFileSync(`${file}.tmp`, credentialText(attachAnchorLocation(credential, location)));
       renameSync(`${file}.tmp`, file);
       rewritten++;

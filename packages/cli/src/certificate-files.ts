@@ -1,15 +1,41 @@
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { MAX_CERTIFICATE_BYTES, type JsonObject, type TrustedValidators } from '@certledger/certs';
 import { parseGenesis } from '@certledger/ledger';
 
-function readSmallFile(file: string, what: string, maxBytes: number): string {
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/**
+ * A file's bytes, refused when more than `maxBytes`: by its size before anything is read, and
+ * while reading for what has no size (a pipe, a device), so no input is ever read whole
+ * into memory when too large. Errors name the file and say what is wrong.
+ */
+export function readBoundedFile(file: string, what: string, maxBytes: number): Buffer {
+  const tooLarge = (size: string) => new Error(`it is ${size} bytes; ${what} is at most ${maxBytes}`);
   try {
-    const size = statSync(file).size;
-    if (size > maxBytes) throw new Error(`it is ${size} bytes; ${what} is at most ${maxBytes}`);
-    return readFileSync(file, 'utf8');
+    const fd = openSync(file, 'r');
+    try {
+      const size = fstatSync(fd).size;
+      if (size > maxBytes) throw tooLarge(String(size));
+      const chunks: Buffer[] = [];
+      let total = 0;
+      for (;;) {
+        const chunk = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+        const read = readSync(fd, chunk, 0, chunk.length, null);
+        if (read === 0) return Buffer.concat(chunks, total);
+        total += read;
+        if (total > maxBytes) throw tooLarge(`more than ${maxBytes}`);
+        chunks.push(chunk.subarray(0, read));
+      }
+    } finally {
+      closeSync(fd);
+    }
   } catch (error) {
     throw new Error(`cannot read ${what} ${file}: ${(error as Error).message}`);
   }
+}
+
+function readSmallFile(file: string, what: string, maxBytes: number): string {
+  return readBoundedFile(file, what, maxBytes).toString('utf8');
 }
 
 /** A certificate file's text, refused when larger than any certificate can be. */

@@ -73,6 +73,9 @@ describe('governance actions as JSON', () => {
     expect(() => actionFromJson('remove-validator', { kind: 'add-validator', publicKey: toHex(key) }, 'a.json')).toThrow('a.json says kind "add-validator", but the action proposed is remove-validator');
     expect(() => actionFromJson('remove-validator', { publicKey: 'abcd' }, 'a.json')).toThrow('a.json: publicKey must be 64 hex digits');
     const file = join(dir, 'action.json');
+    writeFileSync(file, `{"publicKey":"${toHex(key)}","__proto__":{"power":1}}`);
+    const action = readActionJsonFile('remove-validator', file);
+    expect(() => createProposal({ chainId: 'c', sender: key, seq: 0, action }), 'a field named __proto__ is refused, not dropped').toThrow(/the remove-validator action is not valid: .*"__proto__" is not allowed/);
     writeFileSync(file, '{"publicKey":');
     expect(() => readActionJsonFile('remove-validator', file)).toThrow(/action\.json is not JSON/);
   });

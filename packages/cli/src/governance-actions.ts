@@ -190,17 +190,19 @@ export function actionToJson(action: GovernanceAction): ActionJson {
  */
 export function actionFromJson(kind: GovernanceKind, json: unknown, where: string): GovernanceAction {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${where} must hold a JSON object with the fields of the ${kind} action`);
-  const fields: ActionJson = {};
-  for (const [key, value] of Object.entries(json)) {
-    if (key === 'kind') {
-      if (value !== kind) throw new Error(`${where} says kind ${JSON.stringify(value)}, but the action proposed is ${kind}`);
-    } else if (BYTE_FIELDS.has(key)) {
+  const entries = Object.entries(json).filter(([key, value]) => {
+    if (key !== 'kind') return true;
+    if (value !== kind) throw new Error(`${where} says kind ${JSON.stringify(value)}, but the action proposed is ${kind}`);
+    return false;
+  });
+  // fromEntries defines each field as its own, so a "__proto__" field is kept (and refused by the codec) rather than dropped.
+  const fields: ActionJson = Object.fromEntries(
+    entries.map(([key, value]) => {
+      if (!BYTE_FIELDS.has(key)) return [key, value];
       if (typeof value !== 'string' || !/^[0-9a-fA-F]{64}$/.test(value)) throw new Error(`${where}: ${key} must be 64 hex digits`);
-      fields[key] = fromHex(value.toLowerCase());
-    } else {
-      fields[key] = value;
-    }
-  }
+      return [key, fromHex(value.toLowerCase())];
+    }),
+  );
   return { ...fields, kind } as unknown as GovernanceAction;
 }
 

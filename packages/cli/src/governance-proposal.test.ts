@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { toHex } from '@certledger/codec';
-import { applyTransaction, signTransaction, type GovernanceAction } from '@certledger/ledger';
+import { applyTransaction, GOVERNANCE_KINDS, signTransaction, type GovernanceAction, type GovernanceKind, type State } from '@certledger/ledger';
 import { testNetwork, testSigner } from '@certledger/ledger/testing';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import {
@@ -141,6 +141,57 @@ describe('governance proposal files', () => {
     expect(() => readProposalFile(join(dir, 'broken.json'))).toThrow(/broken\.json is not JSON/);
     expect(() => readProposalFile(join(dir, 'missing.json'))).toThrow(/cannot read the proposal file .*missing\.json/);
     expect(existsSync(`${path}.${process.pid}.tmp`)).toBe(false);
+  });
+});
+
+/** One action of each kind, in an order the test network applies one after another. */
+const EVERY_KIND: readonly GovernanceAction[] = [
+  { kind: 'register-issuer', issuerId: 'justice', displayName: 'Ministry of Justice', publicKey: testSigner('issuer-justice').publicKey },
+  { kind: 'suspend-issuer', issuerId: 'transport', reason: 'audit' },
+  { kind: 'reinstate-issuer', issuerId: 'transport' },
+  { kind: 'rotate-issuer-key', issuerId: 'health', newPublicKey: testSigner('issuer-health-2').publicKey, compromisedFromHeight: null },
+  { kind: 'register-cert-type', typeId: 'court-order', version: 1, displayName: 'Court order', schemaHash: new Uint8Array(32).fill(7), issuers: ['justice'] },
+  { kind: 'set-type-issuers', typeId: 'driving-licence', version: 1, issuers: ['health', 'transport'] },
+  addValidator,
+  { kind: 'set-validator-power', publicKey: net.validators[1]!.publicKey, power: 20 },
+  { kind: 'remove-validator', publicKey: net.validators[3]!.publicKey },
+];
+
+describe('proposal files of every governance kind', () => {
+  it('covers every kind the ledger has', () => {
+    expect(EVERY_KIND.map((action) => action.kind).sort()).toEqual([...GOVERNANCE_KINDS].sort() as GovernanceKind[]);
+  });
+
+  it('gather approvals the ledger accepts, and refuse the file damaged in every way, for each kind', () => {
+    let state: State = net.state;
+    const stranger = testSigner('not-a-validator');
+    for (const [seq, action] of EVERY_KIND.entries()) {
+      const kind = action.kind;
+      let proposal = createProposal({ chainId: net.genesis.chainId, sender: sender.publicKey, seq, action });
+      for (const validator of net.validators.slice(0, 3)) proposal = reread(addApproval(proposal, validator, 'p.json'));
+      expect(() => requireValidApprovals(proposal, 'p.json'), kind).not.toThrow();
+      const tx = signTransaction(proposal.unsigned, sender, proposal.approvals);
+      const applied = applyTransaction(state, tx, { height: state.height + 1, time: net.genesis.genesisTime + 1000 * (seq + 1) });
+      expect(applied.ok, `${kind}: ${applied.ok ? '' : applied.error.message}`).toBe(true);
+      if (applied.ok) state = applied.value.state;
+
+      const { file } = proposal;
+      const next = createProposal({ chainId: net.genesis.chainId, sender: sender.publicKey, seq, action: EVERY_KIND[(seq + 1) % EVERY_KIND.length]! }).file;
+      const refused: [string, unknown, RegExp][] = [
+        ['summary edited', { ...file, summary: `${file.summary} ` }, /p\.json: summary does not match the transaction body/],
+        ['action edited', { ...file, action: { ...file.action, extra: 1 } }, /p\.json: action does not match the transaction body/],
+        ['body of another proposal', { ...file, body: next.body }, /p\.json: \w+ does not match the transaction body/],
+        ['truncated body', { ...file, body: file.body.slice(0, -2) }, /p\.json: body must be the transaction body in standard base64/],
+        ['approval listed twice', { ...file, approvals: [...file.approvals, file.approvals[0]] }, /p\.json: approvals list key [0-9a-f]{64} twice/],
+        ['approval with an extra field', { ...file, approvals: [{ ...file.approvals[0], note: 'x' }] }, /p\.json: approvals\[0\] must be/],
+      ];
+      for (const [what, json, message] of refused) expect(() => parseProposal(json, 'p.json'), `${kind}: ${what}`).toThrow(message);
+
+      const movedApprovals = parseProposal({ ...next, approvals: file.approvals }, 'p.json');
+      expect(() => requireValidApprovals(movedApprovals, 'p.json'), `${kind}: approvals of another body`).toThrow(/p\.json: the approval by [0-9a-f]{64} does not verify/);
+      const withStranger = reread(addApproval(proposal, stranger, 'p.json'));
+      expect(() => requireEnoughPower(tallyApprovals(withStranger.approvals, validators)), `${kind}: stranger`).toThrow(`approvals by ${toHex(stranger.publicKey)}, which are not current validators`);
+    }
   });
 });
 

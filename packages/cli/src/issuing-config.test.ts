@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tokenSha256 as gatewayTokenSha256 } from '@certledger/gateway';
@@ -33,7 +33,15 @@ describe('issuing.json', () => {
     expect(() => loadIssuingOptions(bad)).toThrow(/bad\.json: departments\[0\] needs issuerId, keyFile and tokenSha256/);
     writeFileSync(bad, JSON.stringify({ departments: [], schemaDir: 'schemas', certTypes: [{ typeId: 'ghost', version: 1 }] }));
     expect(() => loadIssuingOptions(bad)).toThrow(/certTypes\[0\]: cannot read .*ghost-v1\.schema\.json/);
-    expect(() => loadIssuingOptions(join(out, 'absent.json'))).toThrow(/absent\.json: cannot read it as JSON/);
+    expect(() => loadIssuingOptions(join(out, 'absent.json'))).toThrow(/cannot read the issuing configuration .*absent\.json: ENOENT/);
+    const huge = join(out, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 64 << 20);
+    expect(() => loadIssuingOptions(huge)).toThrow(/cannot read the issuing configuration .*huge\.json: it is 67108864 bytes; the issuing configuration is at most \d+/);
+    writeFileSync(bad, JSON.stringify({ departments: [], schemaDir: '.', certTypes: [{ typeId: 'huge', version: 1 }] }));
+    writeFileSync(join(out, 'huge-v1.schema.json'), '');
+    truncateSync(join(out, 'huge-v1.schema.json'), 64 << 20);
+    expect(() => loadIssuingOptions(bad)).toThrow(/bad\.json: certTypes\[0\]: cannot read the schema .*huge-v1\.schema\.json: it is 67108864 bytes/);
     for (const notObject of ['null', '[]', '"issuing"']) {
       writeFileSync(bad, notObject);
       expect(() => loadIssuingOptions(bad)).toThrow(/bad\.json: is not an issuing configuration: expected a JSON object with "departments", "schemaDir" and "certTypes"$/);

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { base64urlnopad } from '@scure/base';
 import type { JsonObject } from '@certledger/certs';
 import { firstUnknownKey, fromHex, sha256 } from '@certledger/codec';
 import { readKeyFile } from '@certledger/crypto/keyfile';
 import type { IssuingOptions } from '@certledger/gateway';
+import { readJsonFile } from './certificate-files.js';
 
 /**
  * issuing.json: which departments a node's gateway issues for (POST /v1/issue). It names each
@@ -38,14 +38,12 @@ function fail(file: string, message: string): never {
   throw new Error(`${file}: ${message}`);
 }
 
+const MAX_ISSUING_FILE_BYTES = 1 << 20;
+export const MAX_SCHEMA_FILE_BYTES = 1 << 20;
+
 /** Reads issuing.json and what it names; every problem is reported with the file and field. */
 export function loadIssuingOptions(file: string): IssuingOptions {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    fail(file, `cannot read it as JSON: ${(error as Error).message}`);
-  }
+  const json = readJsonFile(file, 'the issuing configuration', MAX_ISSUING_FILE_BYTES);
   if (typeof json !== 'object' || json === null || Array.isArray(json)) fail(file, 'is not an issuing configuration: expected a JSON object with "departments", "schemaDir" and "certTypes"');
   const unknown = firstUnknownKey(json, ISSUING_FIELDS);
   if (unknown !== undefined) fail(file, `has an unknown field "${unknown}" (known: ${ISSUING_FIELDS.join(', ')})`);
@@ -71,9 +69,9 @@ export function loadIssuingOptions(file: string): IssuingOptions {
     if (typeof t?.typeId !== 'string' || !Number.isInteger(t.version)) fail(file, `certTypes[${i}] needs typeId and version`);
     const schemaFile = join(base, doc.schemaDir, schemaFileName(t.typeId, t.version));
     try {
-      schemas.set(`${t.typeId}@${t.version}`, JSON.parse(readFileSync(schemaFile, 'utf8')) as JsonObject);
+      schemas.set(`${t.typeId}@${t.version}`, readJsonFile(schemaFile, 'the schema', MAX_SCHEMA_FILE_BYTES) as JsonObject);
     } catch (error) {
-      fail(file, `certTypes[${i}]: cannot read ${schemaFile}: ${(error as Error).message}`);
+      fail(file, `certTypes[${i}]: ${(error as Error).message}`);
     }
   }
   return { departments, schemas };

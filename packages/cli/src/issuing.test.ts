@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { schemaHash, type JsonObject } from '@certledger/certs';
@@ -82,5 +82,9 @@ describe('the type schema', () => {
     writeFileSync(broken, '{"type": "thing"}');
     expect(() => readTypeSchema(broken, type(1, []))).toThrow(/broken\.json: the certificate type schema is not valid JSON Schema/);
     expect(() => readTypeSchema(join(dir, 'missing.json'), type(1, []))).toThrow(/cannot read the schema/);
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 64 << 20);
+    expect(() => readTypeSchema(huge, type(1, []))).toThrow(/cannot read the schema .*huge\.json: it is 67108864 bytes; the schema is at most \d+/);
   });
 });

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileRecordSchema, schemaHash, type JsonObject } from '@certledger/certs';
 import { toHex } from '@certledger/codec';
 import type { CertTypeAnswer, IssuerAnswer } from './api-client.js';
-import { schemaFileName } from './issuing-config.js';
+import { readJsonFile } from './certificate-files.js';
+import { MAX_SCHEMA_FILE_BYTES, schemaFileName } from './issuing-config.js';
 import type { TypeReference } from './options.js';
 
 /**
@@ -54,12 +54,7 @@ export function schemaFileFor(type: CertTypeAnswer, schemaFile: string | undefin
 
 /** Reads a certificate type's JSON Schema, refusing one that does not compile. */
 export function readSchemaFile(file: string): JsonObject {
-  let schema: unknown;
-  try {
-    schema = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the schema ${file}: ${(error as Error).message}`);
-  }
+  const schema = readJsonFile(file, 'the schema', MAX_SCHEMA_FILE_BYTES);
   try {
     compileRecordSchema(schema);
   } catch (error) {

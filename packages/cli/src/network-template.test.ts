@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadNodeConfig } from '@certledger/node';
@@ -84,5 +84,9 @@ describe('network templates', () => {
     expect(overridden).toMatchObject({ chainId: 'ministry-net', validators: 3, p2pBasePort: 40000, apiBasePort: 8080 });
     expect(() => chooseTemplate(custom, sample, { host: 'localhost' })).toThrow(/custom\.json with the command-line options: host must be an IPv4 address/);
     expect(() => chooseTemplate(join(dir, 'missing.json'), sample, {})).toThrow(/cannot read the network template .*missing\.json/);
+    const huge = join(dir, 'huge.json');
+    writeFileSync(huge, '');
+    truncateSync(huge, 64 << 20);
+    expect(() => chooseTemplate(huge, sample, {})).toThrow(/cannot read the network template .*huge\.json: it is 67108864 bytes; the network template is at most \d+/);
   });
 });

@@ -1,9 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { firstUnknownKey } from '@certledger/codec';
 import { isIPv4 } from 'node:net';
 import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
 import { checkIdentifier, DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
 import { compileRecordSchema, type JsonObject } from '@certledger/certs';
+import { readJsonFile } from './certificate-files.js';
 import { DRIVING_LICENCE_SCHEMA, NURSE_LICENCE_SCHEMA } from './sample-schemas.js';
 
 /**
@@ -165,14 +166,10 @@ export function parseNetworkTemplate(json: unknown, file: string): NetworkTempla
   };
 }
 
+const MAX_TEMPLATE_FILE_BYTES = 1 << 20;
+
 export function readNetworkTemplate(file: string): NetworkTemplate {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`cannot read the network template ${file}: ${(error as Error).message}`);
-  }
-  return parseNetworkTemplate(json, file);
+  return parseNetworkTemplate(readJsonFile(file, 'the network template', MAX_TEMPLATE_FILE_BYTES), file);
 }
 
 export interface TemplateOverrides {

@@ -1,7 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { toHex } from '@certledger/codec';
 import { decodeTransaction } from '@certledger/ledger';
 import { decodeBase64 } from './base64.js';
+import { readBoundedFile } from './certificate-files.js';
 
 export const MAX_TX_FILE_BYTES = 1 << 20;
 
@@ -49,14 +49,9 @@ export function parseTransactionFile(content: Uint8Array, name: string): Transac
   throw new Error(`${name} does not hold a signed transaction (${problems.join('; ')})`);
 }
 
+/** Room for hex (two characters a byte) with its line breaks. */
+const MAX_TX_TEXT_BYTES = MAX_TX_FILE_BYTES * 3;
+
 export function readTransactionFile(file: string): TransactionFile {
-  let content: Buffer;
-  try {
-    content = readFileSync(file);
-  } catch (error) {
-    throw new Error(`cannot read ${file}: ${(error as Error).message}`);
-  }
-  // Room for hex (two characters a byte) with its line breaks.
-  if (content.length > MAX_TX_FILE_BYTES * 3) throw new Error(`${file} is ${content.length} bytes, too large to hold one transaction`);
-  return parseTransactionFile(content, file);
+  return parseTransactionFile(readBoundedFile(file, 'the transaction file', MAX_TX_TEXT_BYTES), file);
 }

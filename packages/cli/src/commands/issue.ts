@@ -5,12 +5,12 @@ import { signerFromSeed } from '@certledger/crypto';
 import { readKeyFile } from '@certledger/crypto/keyfile';
 import type { Command } from 'commander';
 import { DEFAULT_API, fetchAnchorLocation, fetchCertTypes, fetchChainId, fetchIssuer, fetchNextSeq, submitTransaction, TransactionRefusedError } from '../api-client.js';
-import { ANCHOR_TX_FILE, attachAnchorToFiles, readBatchInfo, requireNewFolder, writeBatchFolder, writeBatchInfo, type BatchInfo } from '../batch-folder.js';
+import { checkBatchCertificates, readBatch } from '../batch-check.js';
+import { attachAnchorToFiles, requireNewFolder, writeBatchFolder, writeBatchInfo, type BatchInfo } from '../batch-folder.js';
 import { chooseCertType, readTypeSchema, requireCanIssue, schemaFileFor } from '../issuing.js';
 import { parseApiUrl, parseDateTime, parseIdentifier, parseInteger, parseTypeReference, type TypeReference } from '../options.js';
 import { withProgress } from '../progress.js';
 import { readRecordFile } from '../records.js';
-import { readTransactionFile } from '../tx-file.js';
 
 interface IssueOptions {
   type: TypeReference;
@@ -149,12 +149,12 @@ export function registerIssueCommands(program: Command): void {
     .option('--api <url>', 'the node HTTP API', parseApiUrl, DEFAULT_API)
     .option('--wait <seconds>', 'wait this long for the anchor to commit, 0 to 60', parseInteger(0, 60), 60)
     .action(async (dir: string, options: { api: string; wait: number }) => {
-      const info = readBatchInfo(dir);
-      const tx = readTransactionFile(join(dir, ANCHOR_TX_FILE));
-      if (tx.id !== info.anchorTxId) throw new Error(`${join(dir, ANCHOR_TX_FILE)} holds transaction ${tx.id}, but batch.json names ${info.anchorTxId}`);
+      const batch = readBatch(dir);
+      const { info, anchorTx } = batch;
+      await withProgress('checking certificates', info.count, (update) => checkBatchCertificates(dir, batch, update));
       const chainId = await fetchChainId(options.api);
       if (chainId !== info.chainId) throw new Error(`the batch was issued on chain "${info.chainId}", but ${options.api} serves "${chainId}"`);
-      const outcome = await anchorBatch(dir, info, tx.bytes, options.api, options.wait);
+      const outcome = await anchorBatch(dir, info, anchorTx, options.api, options.wait);
       if ('pending' in outcome) throw new Error(`anchor transaction ${info.anchorTxId} is still pending after ${options.wait} s (${outcome.pending}); run this command again later`);
       const untouched = info.count - outcome.rewritten;
       process.stdout.write(`batch ${info.root} anchored at height ${outcome.height}: ${outcome.rewritten} certificate files updated${untouched ? `, ${untouched} already had the anchor` : ''}\n`);

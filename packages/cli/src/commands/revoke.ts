@@ -5,7 +5,7 @@ import { readKeyFile } from '@certledger/crypto/keyfile';
 import type { RevocationEntry } from '@certledger/ledger';
 import type { Command } from 'commander';
 import { DEFAULT_API, fetchChainId, fetchIssuer, fetchNextSeq, fetchWithTimeout, submitTransaction } from '../api-client.js';
-import { readBatchInfo } from '../batch-folder.js';
+import { readBatch } from '../batch-check.js';
 import { readCertificateText } from '../certificate-files.js';
 import { requireCurrentKey } from '../issuing.js';
 import { parseApiUrl, parseHash, parseIdentifier, parseInteger, parseReason } from '../options.js';
@@ -48,7 +48,7 @@ async function targetsOf(options: RevokeOptions): Promise<Target[]> {
   if (modes !== 1) throw new Error('say what to revoke with exactly one of --certificate <file...>, --root <hex> [--leaf <hex>] or --batch <dir>');
   if (options.root) return [{ root: options.root, leaf: options.leaf ?? null }];
   if (options.batch) {
-    const info = readBatchInfo(options.batch);
+    const { info } = readBatch(options.batch);
     if (info.issuerId !== options.issuer) throw new Error(`the batch in ${options.batch} was issued by "${info.issuerId}", not "${options.issuer}"`);
     return [{ root: info.root, leaf: null }];
   }
