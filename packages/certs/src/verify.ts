@@ -37,7 +37,10 @@ function keyProblem(issuer: IssuerStatus, key: Uint8Array, height: number): Chec
 async function checkIssuer(ctx: LedgerContext): Promise<Check> {
   const { facts, options } = ctx;
   const { issuerId } = facts;
-  if (!options.ledger) return pass('issuer', `"${issuerId}" signed it; the ledger accepted the anchor only from that department's current key (offline: from the finalised block)`);
+  if (!options.ledger) {
+    if (ctx.anchorHeight === null) return skip('issuer', `"${issuerId}" signed it; whether with its key of the time cannot be judged until the batch is found on a finalised block`);
+    return pass('issuer', `"${issuerId}" signed it; the ledger accepted the anchor only from that department's current key (offline: from the finalised block)`);
+  }
   const issuer = await options.ledger.issuer(issuerId);
   if (!issuer) return failure('issuer', 'UNKNOWN_ISSUER', `no issuing department "${issuerId}" is registered on the ledger`);
   ctx.issuer = issuer;
