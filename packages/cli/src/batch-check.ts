@@ -4,7 +4,7 @@ import { checkCertificateFile, findAnchorProof, MAX_CERTIFICATE_BYTES, type Json
 import { toHex } from '@certledger/codec';
 import { decodeTransaction } from '@certledger/ledger';
 import { ANCHOR_TX_FILE, BATCH_FILE, CREDENTIALS_DIR, credentialFileName, credentialPath, forEachFile, readBatchInfo, type BatchInfo, type Progress } from './batch-folder.js';
-import { readJsonFile } from './certificate-files.js';
+import { readJsonFile } from '@certledger/node/files';
 import { readTransactionFile } from './tx-file.js';
 
 export interface Batch {

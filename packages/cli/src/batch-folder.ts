@@ -2,7 +2,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync,
 import { join } from 'node:path';
 import { firstUnknownKey, toHex } from '@certledger/codec';
 import { attachAnchorLocation, findAnchorProof, type AnchorLocation, type AnchorProof, type JsonObject } from '@certledger/certs';
-import { readJsonFile } from './certificate-files.js';
+import { readJsonFile } from '@certledger/node/files';
 
 /**
  * A batch folder, as `certledger issue` writes it and `certledger anchor` finishes it:

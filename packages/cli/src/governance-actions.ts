@@ -1,7 +1,7 @@
 import { schemaHash } from '@certledger/certs';
 import { fromHex, toHex } from '@certledger/codec';
 import { MAX_POWER, type GovernanceAction, type GovernanceKind } from '@certledger/ledger';
-import { readJsonFile } from './certificate-files.js';
+import { readJsonFile } from '@certledger/node/files';
 import { readSchemaFile } from './issuing.js';
 import { readAnyPublicKey } from './key-files.js';
 import { parseHash, parseIdentifier, parseIdentifierList, parseInteger, parsePublicKey, parseText, parseTypeReference, type TypeReference } from './options.js';

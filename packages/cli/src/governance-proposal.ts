@@ -17,7 +17,7 @@ import {
 } from '@certledger/ledger';
 import type { ValidatorAnswer } from './api-client.js';
 import { decodeBase64 } from './base64.js';
-import { readJsonFile } from './certificate-files.js';
+import { readJsonFile } from '@certledger/node/files';
 import { actionToJson, describeAction, type ActionJson } from './governance-actions.js';
 
 export const PROPOSAL_FORMAT = 1;

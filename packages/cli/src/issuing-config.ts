@@ -4,7 +4,7 @@ import type { JsonObject } from '@certledger/certs';
 import { firstUnknownKey, fromHex, sha256 } from '@certledger/codec';
 import { readKeyFile } from '@certledger/crypto/keyfile';
 import type { IssuingOptions } from '@certledger/gateway';
-import { readJsonFile } from './certificate-files.js';
+import { readJsonFile } from '@certledger/node/files';
 
 /**
  * issuing.json: which departments a node's gateway issues for (POST /v1/issue). It names each

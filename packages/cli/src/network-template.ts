@@ -4,7 +4,7 @@ import { isIPv4 } from 'node:net';
 import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
 import { checkIdentifier, DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
 import { compileRecordSchema, type JsonObject } from '@certledger/certs';
-import { readJsonFile } from './certificate-files.js';
+import { readJsonFile } from '@certledger/node/files';
 import { DRIVING_LICENCE_SCHEMA, NURSE_LICENCE_SCHEMA } from './sample-schemas.js';
 
 /**

@@ -65,6 +65,6 @@ describe('transaction files', () => {
     // No size to look at: read only until it is past the limit.
     expect(() => readTransactionFile('/dev/zero')).toThrow('cannot read the transaction file /dev/zero: it is more than 3145728 bytes; the transaction file is at most 3145728');
     mkdirSync(join(dir, 'folder.tx'));
-    expect(() => readTransactionFile(join(dir, 'folder.tx'))).toThrow(/cannot read the transaction file .*folder\.tx: EISDIR/);
+    expect(() => readTransactionFile(join(dir, 'folder.tx'))).toThrow(/cannot read the transaction file .*folder\.tx: it is a folder$/);
   });
 });

@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { firstUnknownKey, fromHex } from '@certledger/codec';
 import { MAX_BLOCK_TXS } from '@certledger/ledger';
 import { multiaddr } from '@multiformats/multiaddr';
+import { MAX_NODE_CONFIG_FILE_BYTES, readJsonFile } from './bounded-file.js';
 import { DEFAULT_MEMPOOL_LIMITS } from './mempool.js';
 
 /** One node's configuration file (JSON). Paths are relative to the file's folder. */
@@ -167,17 +167,11 @@ export function parseNodeConfig(json: unknown, file: string): NodeConfig {
 }
 
 export function loadNodeConfig(file: string): NodeConfig {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (err) {
-    throw new ConfigError(`cannot read the configuration ${file}: ${(err as Error).message}`);
-  }
   let json: unknown;
   try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`${file} is not valid JSON: ${(err as Error).message}`);
+    json = readJsonFile(file, 'the configuration', MAX_NODE_CONFIG_FILE_BYTES);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
   }
   return parseNodeConfig(json, file);
 }

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { toHex } from '@certledger/codec';
 import { ConsensusEngine, decodeLockRecord, decodeSignRecord } from '@certledger/consensus';
 import { signerFromSeed } from '@certledger/crypto';
@@ -7,6 +6,7 @@ import { parseGenesis, type Genesis } from '@certledger/ledger';
 import { createPeerNode, type P2pLogEvent } from '@certledger/p2p';
 import { LedgerStore } from '@certledger/store';
 import { BlockSync, answerSyncRequest } from './block-sync.js';
+import { MAX_GENESIS_FILE_BYTES, readJsonFile } from './bounded-file.js';
 import { ConfigError, type NodeConfig } from './config.js';
 import { ConsensusDriver } from './consensus-driver.js';
 import { LedgerApp } from './ledger-app.js';
@@ -28,9 +28,9 @@ const REBROADCAST_MS = 1000;
 function loadGenesis(file: string): Genesis {
   let json: unknown;
   try {
-    json = JSON.parse(readFileSync(file, 'utf8'));
+    json = readJsonFile(file, 'the genesis file', MAX_GENESIS_FILE_BYTES);
   } catch (error) {
-    throw new ConfigError(`cannot read the genesis file ${file}: ${(error as Error).message}`);
+    throw new ConfigError((error as Error).message);
   }
   const parsed = parseGenesis(json);
   if (!parsed.ok) throw new ConfigError(`${file}: ${parsed.error.message}`);
