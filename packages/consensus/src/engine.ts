@@ -14,6 +14,7 @@ import {
   type VoteType,
 } from './messages.js';
 import { HeightState } from './height-state.js';
+import { NextHeightBuffer } from './next-height-buffer.js';
 import { encodeLockRecord, type LockRecord } from './lock-record.js';
 import { checkSignPosition, encodeSignRecord, recordSignature, type SignRecord } from './sign-guard.js';
 import type { ValidatorSet } from './validator-set.js';
@@ -27,16 +28,8 @@ export const ROUND_WINDOW = 100;
  * safety, which rests on locks alone.
  */
 const ROUND_TIMEOUT_FACTOR = 4;
-/** Messages for the next height kept until this node gets there. */
-const MAX_BUFFERED_MESSAGES = 2000;
 
 const stepNumber: Record<RoundStep, Step> = { propose: Step.propose, prevote: Step.prevote, precommit: Step.precommit };
-
-interface Buffered {
-  readonly height: number;
-  readonly bytes: Uint8Array;
-  readonly from: string;
-}
 
 /**
  * Tendermint consensus ("The latest gossip on BFT consensus", Buchman, Kwon, Milosevic 2018)
@@ -57,7 +50,7 @@ export class ConsensusEngine {
   #validRound = -1;
   #validHash: Uint8Array | null = null;
   #h: HeightState | undefined;
-  #buffered: Buffered[] = [];
+  readonly #buffered: NextHeightBuffer;
   #out: EngineOutput[] = [];
 
   constructor(config: EngineConfig) {
@@ -65,6 +58,7 @@ export class ConsensusEngine {
     this.#verify = config.verify ?? verifySignature;
     this.#signRecord = config.signRecord ?? null;
     this.#lockRecord = config.lockRecord ?? null;
+    this.#buffered = new NextHeightBuffer(config.maxBlockBytes);
   }
 
   get status(): EngineStatus {
@@ -94,8 +88,7 @@ export class ConsensusEngine {
     const resume = record !== null && record.height === height;
     this.#lockedRound = resume ? record.lockedRound : -1;
     this.#lockedHash = resume ? record.lockedBlockHash : null;
-    const replay = this.#buffered.filter((m) => m.height === height);
-    this.#buffered = this.#buffered.filter((m) => m.height === height + 1);
+    const replay = this.#buffered.take(height);
     this.#round = resume ? record.round : 0;
     if (resume) this.#restoreLockedBlock(record);
     this.#startRound(this.#round);
@@ -184,7 +177,7 @@ export class ConsensusEngine {
       return;
     }
     if (height > this.#height || !this.#running) {
-      if (this.#buffered.length < MAX_BUFFERED_MESSAGES) this.#buffered.push({ height, bytes, from });
+      this.#buffered.add({ height, bytes, from });
       return;
     }
     try {

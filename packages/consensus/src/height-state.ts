@@ -9,7 +9,8 @@ import type { ValidatorSet } from './validator-set.js';
 /**
  * Everything one node has accepted at one height: proposals, votes and blocks, each checked
  * before it is kept (member of the set, right proposer, valid signature, block matching its
- * hash). Equivocation found on the way is returned as evidence, once per validator and step.
+ * hash). Equivocation found on the way is returned as evidence once per validator: one proof
+ * is enough, and one that equivocates in every round must not cost a synced write each time.
  */
 export class HeightState {
   readonly rounds = new Map<number, RoundState>();
@@ -79,9 +80,10 @@ export class HeightState {
 
   /** Takes a decided block and counts its commit certificate's precommits, after checking both. */
   addDecision(decision: Decision, from: string): void {
+    // The commit first: it is small, and the block may be any amount of junk to decode.
+    const commit = verifyCommit(decision.commit, { chainId: this.chainId, validators: this.validators, height: this.height, verify: this.verify });
     const hash = this.hashBlock(decision.block);
-    if (!hash) throw new ConsensusError('BAD_BLOCK_HASH', `the decided block from ${from} is not a block`);
-    const commit = verifyCommit(decision.commit, { chainId: this.chainId, validators: this.validators, height: this.height, blockHash: hash, verify: this.verify });
+    if (!hash || !bytesEqual(hash, commit.blockHash)) throw new ConsensusError('BAD_BLOCK_HASH', `the decided block from ${from} is not the block its commit certifies`);
     this.blocks.set(toHex(hash), decision.block);
     const tally = this.round(commit.round).precommits;
     const body = voteBody(this.chainId, 'precommit', commit.height, commit.round, commit.blockHash);
@@ -93,7 +95,7 @@ export class HeightState {
 
   #evidence(first: Uint8Array, second: Uint8Array, message: Vote | Proposal): Evidence | undefined {
     const evidence = makeEvidence(first, second, message);
-    const key = `${toHex(evidence.validator)}/${evidence.round}/${evidence.step}`;
+    const key = toHex(evidence.validator);
     if (this.#evidenceSeen.has(key)) return undefined;
     this.#evidenceSeen.add(key);
     return evidence;

@@ -1,7 +1,7 @@
 import { CodecError, bytesEqual, decode, encode, readArray, readBytes, readString, readTuple, readUint, taggedHash, toHex, type Value } from '@certledger/codec';
 import { leafHash, merkleRoot } from '@certledger/merkle';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
-import type { State } from './state.js';
+import type { LedgerParams, State } from './state.js';
 
 export const BLOCK_FORMAT_VERSION = 1;
 
@@ -93,6 +93,32 @@ export function decodeBlock(bytes: Uint8Array, maxBlockBytes: number): Result<Bl
     if (err instanceof CodecError) return fail('MALFORMED_BLOCK', err.message);
     throw err;
   }
+}
+
+export const TXS_MISMATCH = 'the transactions do not match the header';
+/** Blocks whose transactions were found to be those their header names: each is hashed once. */
+const txsMatched = new WeakSet<Block>();
+
+/** Whether the block holds exactly the transactions its header names, by count and RFC 9162 root. */
+export function txsMatchHeader(block: Block): boolean {
+  if (txsMatched.has(block)) return true;
+  if (block.header.txCount !== block.txs.length || !bytesEqual(block.header.txRoot, txRoot(block.txs))) return false;
+  txsMatched.add(block);
+  return true;
+}
+
+/**
+ * {@link decodeBlock} for bytes from a peer. The block hash covers the header only, so bytes
+ * holding other transactions would pass for the block signed or committed under that hash;
+ * they are refused here, and so is a count of transactions no block may hold, before any is
+ * hashed. Blocks a node stored itself need not pay for these checks.
+ */
+export function decodeReceivedBlock(bytes: Uint8Array, params: LedgerParams): Result<Block> {
+  const decoded = decodeBlock(bytes, params.maxBlockBytes);
+  if (!decoded.ok) return decoded;
+  const count = decoded.value.txs.length;
+  if (count > params.maxBlockTxs) return fail('BLOCK_TOO_LARGE', `the block holds ${count} transactions; the limit is ${params.maxBlockTxs}`);
+  return txsMatchHeader(decoded.value) ? decoded : fail('BAD_TX_ROOT', TXS_MISMATCH);
 }
 
 /** Header checks that need only the previous state: the link, height, time and signer set. */

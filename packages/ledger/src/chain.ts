@@ -1,5 +1,5 @@
 import { bytesEqual } from '@certledger/codec';
-import { assembleBlock, checkHeaderLinks, txRoot, type Block } from './block.js';
+import { TXS_MISMATCH, assembleBlock, checkHeaderLinks, txRoot, txsMatchHeader, type Block } from './block.js';
 import { LedgerRejection, fail, ok, reject, type LedgerError, type Result } from './errors.js';
 import { stateRoot, validatorSetHash } from './state-root.js';
 import type { State } from './state.js';
@@ -65,9 +65,7 @@ export function executeBlock(state: State, block: Block, decoded: DecodedTxLooku
     checkHeaderLinks(state, block.header, validatorSetHash(state.validators));
     if (block.txs.length > state.params.maxBlockTxs) reject('BLOCK_TOO_LARGE', `the block holds ${block.txs.length} transactions; the limit is ${state.params.maxBlockTxs}`);
     if (block.bytes.length > state.params.maxBlockBytes) reject('BLOCK_TOO_LARGE', `the block is ${block.bytes.length} bytes; the limit is ${state.params.maxBlockBytes}`);
-    if (block.header.txCount !== block.txs.length || !bytesEqual(block.header.txRoot, txRoot(block.txs))) {
-      reject('BAD_TX_ROOT', 'the transactions do not match the header');
-    }
+    if (!txsMatchHeader(block)) reject('BAD_TX_ROOT', TXS_MISMATCH);
     const executed = applyAll(state, block, decoded);
     const next = finishBlock(executed.state, block);
     if (!bytesEqual(block.header.nextValidatorSetHash, validatorSetHash(next.validators))) {

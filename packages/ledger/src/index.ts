@@ -20,7 +20,7 @@ export {
 export { stateRoot, validatorSetHash, issuerToValue, certTypeToValue, validatorToValue } from './state-root.js';
 export { EMPTY_LOG, appendToLog, logRoot, type CompactLogState } from './logs.js';
 export { applyTransaction, type TxContext, type TxInput } from './transition.js';
-export { BLOCK_FORMAT_VERSION, encodeHeader, decodeHeader, blockHash, txRoot, assembleBlock, decodeBlock, type Block, type BlockHeader } from './block.js';
+export { BLOCK_FORMAT_VERSION, encodeHeader, decodeHeader, blockHash, txRoot, assembleBlock, decodeBlock, decodeReceivedBlock, type Block, type BlockHeader } from './block.js';
 export { applyBlock, buildBlock, executeBlock, type BuiltBlock, type BuildOptions, type DecodedTxLookup, type ExecutedBlock } from './chain.js';
 export { DEFAULT_PARAMS, MAX_BLOCK_TXS, parseGenesis, genesisToJson, genesisHash, genesisState, type Genesis } from './genesis.js';
 export { MAX_VALIDATORS, MAX_TOTAL_POWER } from './validators.js';

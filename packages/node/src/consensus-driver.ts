@@ -1,6 +1,6 @@
 import { bytesEqual, toHex } from '@certledger/codec';
-import { ConsensusEngine, ValidatorSet, encodeMessage, verifyCommit, type EngineInput, type EngineOutput } from '@certledger/consensus';
-import { decodeBlock, type State } from '@certledger/ledger';
+import { ConsensusEngine, ValidatorSet, decodeCommit, encodeMessage, verifyCommit, type EngineInput, type EngineOutput } from '@certledger/consensus';
+import { decodeReceivedBlock, type State } from '@certledger/ledger';
 import type { LedgerStore } from '@certledger/store';
 import type { CommittedBlock, LedgerApp } from './ledger-app.js';
 import type { Logger } from './logger.js';
@@ -54,6 +54,8 @@ export class ConsensusDriver {
   readonly #now: () => number;
   readonly #timers = new Set<NodeJS.Timeout>();
   readonly #decisionsSent = new Map<string, number>();
+  /** Peers whose past decision is being read: one at a time each, so asking for many piles up nothing. */
+  readonly #readingDecisionFor = new Set<string>();
   #tail: Promise<void> = Promise.resolve();
   #pending = 0;
   #stopped = false;
@@ -222,27 +224,36 @@ export class ConsensusDriver {
   async #sendDecision(peer: string, height: number): Promise<void> {
     const key = `${peer}/${height}`;
     const now = this.#now();
-    if ((this.#decisionsSent.get(key) ?? 0) > now - DECISION_RESEND_MS) return;
+    if (this.#readingDecisionFor.has(peer) || (this.#decisionsSent.get(key) ?? 0) > now - DECISION_RESEND_MS) return;
     if (this.#decisionsSent.size > 10_000) this.#decisionsSent.clear();
     this.#decisionsSent.set(key, now);
-    const [block, commit] = await Promise.all([this.#options.store.getBlock(height), this.#options.store.getCommit(height)]);
-    if (block && commit) this.#options.network.send(peer, encodeMessage({ kind: 'decision', block, commit }));
+    this.#readingDecisionFor.add(peer);
+    try {
+      const [block, commit] = await Promise.all([this.#options.store.getBlock(height), this.#options.store.getCommit(height)]);
+      if (block && commit) this.#options.network.send(peer, encodeMessage({ kind: 'decision', block, commit }));
+    } finally {
+      this.#readingDecisionFor.delete(peer);
+    }
   }
 
   async #applySynced(bytes: Uint8Array, commit: Uint8Array): Promise<boolean> {
     const { app } = this.#options;
     const state = app.state;
-    const decoded = decodeBlock(bytes, state.params.maxBlockBytes);
+    const height = state.height + 1;
+    // The commit first: it is small, and the block may be any amount of junk to decode.
+    const claimed = decodeCommit(commit);
+    if (claimed.height !== height) return false;
+    const certificate = verifyCommit(claimed, { chainId: state.chainId, validators: validatorSetOf(state), height });
+    const decoded = decodeReceivedBlock(bytes, state.params);
     if (!decoded.ok) throw new Error(`synced block is malformed: ${decoded.error.message}`);
     const block = decoded.value;
-    if (block.header.height !== state.height + 1) return false;
-    if (!bytesEqual(block.header.previousHash, state.lastBlockHash)) throw new Error(`synced block ${block.header.height} does not follow this node's chain`);
-    const certificate = verifyCommit(commit, { chainId: state.chainId, validators: validatorSetOf(state), height: block.header.height, blockHash: block.hash });
-    const committed = await this.#persist(`synced block ${block.header.height}`, () => app.commit(bytes, commit));
+    if (!bytesEqual(block.hash, certificate.blockHash)) throw new Error(`synced block ${height} is not the block its commit certifies`);
+    if (!bytesEqual(block.header.previousHash, state.lastBlockHash)) throw new Error(`synced block ${height} does not follow this node's chain`);
+    const committed = await this.#persist(`synced block ${height}`, () => app.commit(bytes, commit));
     this.#options.events.committed(committed, certificate.round);
-    this.#options.log.debug({ height: block.header.height, hash: toHex(block.hash).slice(0, 16) }, 'applied a synced block');
+    this.#options.log.debug({ height, hash: toHex(block.hash).slice(0, 16) }, 'applied a synced block');
     const status = this.engine.status;
-    if (status.height <= block.header.height) await this.#startNextHeight();
+    if (status.height <= height) await this.#startNextHeight();
     return true;
   }
 }

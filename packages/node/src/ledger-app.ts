@@ -1,5 +1,5 @@
 import { toHex } from '@certledger/codec';
-import { buildBlock, decodeBlock, executeBlock, ok, type Block, type LedgerError, type Result, type State, type Transaction } from '@certledger/ledger';
+import { buildBlock, decodeReceivedBlock, executeBlock, ok, type Block, type LedgerError, type Result, type State, type Transaction } from '@certledger/ledger';
 import type { LedgerStore } from '@certledger/store';
 import type { Mempool } from './mempool.js';
 
@@ -96,7 +96,7 @@ export class LedgerApp {
   #decodeBlock(bytes: Uint8Array): Result<Block> {
     const known = this.#decodedBlocks.get(bytes);
     if (known) return ok(known);
-    const decoded = decodeBlock(bytes, this.#state.params.maxBlockBytes);
+    const decoded = decodeReceivedBlock(bytes, this.#state.params);
     if (decoded.ok) this.#decodedBlocks.set(bytes, decoded.value);
     return decoded;
   }

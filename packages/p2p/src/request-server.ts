@@ -13,7 +13,8 @@ export interface RequestServerOptions {
   log: (event: P2pLogEvent) => void;
 }
 
-const MAX_ERROR_TEXT_CHARS = 256;
+/** An error answer's text at most, sent by this node or taken from a peer. */
+export const MAX_ERROR_TEXT_CHARS = 256;
 
 /** Answers peers' requests with the registered handlers, a bounded number at a time per peer. */
 export class RequestServer {

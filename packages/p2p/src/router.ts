@@ -2,7 +2,7 @@ import { errorText, P2pError } from './errors.js';
 import { FrameKind, type Frame } from './frame.js';
 import { keyFromHex } from './keys.js';
 import type { P2pLogEvent } from './options.js';
-import type { RequestServer } from './request-server.js';
+import { MAX_ERROR_TEXT_CHARS, type RequestServer } from './request-server.js';
 import type { PendingRequests } from './requests.js';
 
 export type MessageHandler = (from: Uint8Array, payload: Uint8Array) => void;
@@ -42,7 +42,8 @@ export class FrameRouter {
         }
         return;
       case FrameKind.errorResponse: {
-        const text = new TextDecoder().decode(frame.payload);
+        // At most four UTF-8 bytes a character: a longer text is cut before it is decoded.
+        const text = new TextDecoder().decode(frame.payload.subarray(0, 4 * MAX_ERROR_TEXT_CHARS)).slice(0, MAX_ERROR_TEXT_CHARS);
         const error = new P2pError('remote-error', `peer ${peer} could not answer on '${frame.channel}': ${text}`);
         if (!this.parts.pending.reject(peer, frame.requestId, frame.channel, error)) {
           this.dropped(peer, frame, 'error answer to no waiting request');
