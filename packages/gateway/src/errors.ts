@@ -1,4 +1,5 @@
-import type { Socket } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The one shape of every error answer: a stable code and a sentence for people. */
@@ -61,8 +62,6 @@ export function schemaFailure(context: string, violation: SchemaViolation): { co
 /** fastify's own request failures, under this API's codes rather than fastify's internal ones. */
 export const requestFailures: Record<string, { code: string; message: string }> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: { code: 'UNSUPPORTED_MEDIA_TYPE', message: 'the request body must be JSON (content-type: application/json)' },
-  FST_ERR_CTP_EMPTY_JSON_BODY: { code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' },
-  FST_ERR_CTP_INVALID_JSON_BODY: { code: 'BAD_JSON', message: 'the request body is not valid JSON' },
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: { code: 'BAD_REQUEST', message: 'the content-length header does not match the body' },
   FST_ERR_CTP_BODY_TOO_LARGE: { code: 'BODY_TOO_LARGE', message: 'the request body is larger than this gateway accepts' },
   FST_ERR_BAD_URL: { code: 'BAD_URL', message: 'a part of the URL path is not valid percent-encoding' },
@@ -93,19 +92,41 @@ export function handleError(error: FastifyError | HttpError, request: FastifyReq
   }
 }
 
+/** The answer to a request with no route: the same sentence whether fastify or Node met it. */
+export function noRoute(method: string | undefined, url: string | undefined): ErrorBody {
+  return errorBody('NOT_FOUND', `there is no route ${method} ${url?.split('?')[0]}`);
+}
+
+/** An error answer written straight to a socket fastify never handed a request for; the connection closes after it. */
+function answerOnSocket(socket: Duplex, status: number, reason: string, body: ErrorBody): void {
+  const text = JSON.stringify(body);
+  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+}
+
 /**
  * Failures Node's HTTP parser meets before fastify sees a request (malformed HTTP, headers too
  * large, a request not received within requestTimeout), answered in the same shape.
  */
-export function handleClientError(error: NodeJS.ErrnoException, socket: Socket): void {
+export function handleClientError(error: NodeJS.ErrnoException, socket: Duplex): void {
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, reason, body] =
     error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
       ? [408, 'Request Timeout', errorBody('REQUEST_TIMEOUT', 'the request was not received in time')]
       : error.code === 'HPE_HEADER_OVERFLOW'
-        ? [431, 'Request Header Fields Too Large', errorBody('HEADERS_TOO_LARGE', 'the request headers are larger than this gateway accepts')]
+        ? [431, 'Request Header Fields Too Large', errorBody('HEADERS_TOO_LARGE', 'the URL and headers of the request are larger than this gateway accepts')]
         : [400, 'Bad Request', errorBody('BAD_REQUEST', 'the request is not well-formed HTTP')];
-  const text = JSON.stringify(body);
-  if (socket.writable) socket.write(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(text)}\r\nConnection: close\r\n\r\n${text}`);
+  answerOnSocket(socket, status, reason, body);
   socket.destroy(error);
+}
+
+/** Node closes the socket of a CONNECT request without a word unless told otherwise; this gateway is no proxy. */
+export function refuseConnect(request: IncomingMessage, socket: Duplex): void {
+  answerOnSocket(socket, 404, 'Not Found', noRoute(request.method, request.url));
+  socket.destroy();
+}
+
+/** Node answers an Expect header other than 100-continue with an empty 417; this one says why. */
+export function refuseExpectation(_request: IncomingMessage, response: ServerResponse): void {
+  const text = JSON.stringify(errorBody('EXPECTATION_FAILED', 'this gateway meets no Expect header but "100-continue"'));
+  response.writeHead(417, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), connection: 'close' }).end(text);
 }

@@ -4,7 +4,8 @@ import swaggerUi from '@fastify/swagger-ui';
 import underPressure from '@fastify/under-pressure';
 import type { NodeHandle } from '@certledger/node';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import { errorBody, handleClientError, handleError, HttpError, OverloadedError, rateLimitedError } from './errors.js';
+import { handleClientError, handleError, HttpError, noRoute, OverloadedError, rateLimitedError, refuseConnect, refuseExpectation } from './errors.js';
+import { jsonBodyText, parseJsonText } from './json-body.js';
 import { resolveOptions, type GatewayOptions } from './options.js';
 import { accountRoutes } from './routes/account-routes.js';
 import { blockRoutes } from './routes/block-routes.js';
@@ -35,6 +36,8 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
     requestTimeout: settings.requestTimeoutMs,
     keepAliveTimeout: settings.keepAliveTimeoutMs,
     trustProxy: (options.trustProxy ?? false) as boolean | string | string[],
+    // Node would answer a missing Host with an empty 400; the onRequest hook below answers in our shape.
+    http: { requireHostHeader: false },
     clientErrorHandler: handleClientError,
     // The router's own refusals (a path part that is not valid percent-encoding or is too long) in our shape too.
     frameworkErrors: handleError,
@@ -44,17 +47,27 @@ export async function createGateway(node: NodeHandle, options: GatewayOptions = 
   });
   const pool = settings.verifierThreads > 0 ? new VerifierPool(settings.verifierThreads, settings.verifyQueueLimit) : undefined;
   if (pool) app.addHook('onClose', () => pool.close());
+  app.server.on('connect', refuseConnect);
+  app.server.on('checkExpectation', refuseExpectation);
   app.setErrorHandler(handleError);
   // JSON only: a text body would otherwise reach the schema as a string and fail less clearly.
   app.removeContentTypeParser('text/plain');
-  app.setNotFoundHandler((request, reply) => reply.status(404).send(errorBody('NOT_FOUND', `there is no route ${request.method} ${request.url.split('?')[0]}`)));
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    const json = parseJsonText(jsonBodyText(request, body as Buffer));
+    if (json.ok) done(null, json.value);
+    else done(new HttpError(400, json.code, json.message), undefined);
+  });
+  app.setNotFoundHandler((request, reply) => reply.status(404).send(noRoute(request.method, request.url)));
   let closing = false;
   app.addHook('preClose', async () => {
     closing = true;
   });
   // A callback hook: an async one costs every request a promise and a turn of the microtask queue.
-  app.addHook('onRequest', (_request, _reply, done) => {
-    done(closing ? new HttpError(503, 'SHUTTING_DOWN', 'the gateway is shutting down; retry on another node') : undefined);
+  app.addHook('onRequest', (request, _reply, done) => {
+    if (closing) done(new HttpError(503, 'SHUTTING_DOWN', 'the gateway is shutting down; retry on another node'));
+    else if (request.headers.host === undefined && request.raw.httpVersion === '1.1') done(new HttpError(400, 'BAD_REQUEST', 'an HTTP/1.1 request must carry a Host header'));
+    else done();
   });
 
   await app.register(swagger, {

@@ -86,6 +86,11 @@ describe('POST /v1/issue', () => {
     expect(badDates.statusCode).toBe(422);
     expect(badDates.json().error.message).toContain('is not after validFrom');
     expect((await issue({ ...request, records: [] })).statusCode).toBe(400);
+    for (const validFrom of ['yesterday', '2016-12-31T23:59:60Z', '2026-02-30T00:00:00Z']) {
+      const badDate = await issue({ ...request, validFrom, records: [{ x: 1 }] });
+      expect(badDate.statusCode, validFrom).toBe(400);
+      expect(badDate.json().error).toEqual({ code: 'INVALID_REQUEST', message: 'body.validFrom must match format "date-time-stamp"' });
+    }
     const queried = await app.inject({ method: 'POST', url: '/v1/issue?wait=5', payload: { ...request, records: [{ x: 1 }] }, headers: { authorization: `Bearer ${TOKEN}` } });
     expect(queried.statusCode).toBe(400);
     expect(queried.json().error).toEqual({ code: 'INVALID_REQUEST', message: 'querystring has an unknown field "wait"' });

@@ -3,7 +3,7 @@ import { errors, MAX_WAIT_SECONDS, noQuery } from './schemas.js';
 export const MAX_RECORDS_PER_REQUEST = 1000;
 
 const identifier = { type: 'string', pattern: '^[a-z0-9][a-z0-9.-]{0,62}$' } as const;
-const dateTime = { type: 'string', maxLength: 40, description: 'a date-time with a time zone, e.g. 2026-01-01T00:00:00Z' } as const;
+const dateTime = { type: 'string', maxLength: 40, format: 'date-time-stamp', description: 'a date-time with a time zone on a real calendar day, e.g. 2026-01-01T00:00:00Z' } as const;
 
 const answer = {
   type: 'object',

@@ -120,6 +120,19 @@ describe('timeouts and limits', () => {
     const huge = await raw(`GET /v1/status HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(huge).toMatch(/^HTTP\/1\.1 431 /);
     expect(huge).toContain('"code":"HEADERS_TOO_LARGE"');
+    // Node itself would close a CONNECT unanswered, and answer a missing Host or an unknown Expect with an empty body.
+    const answers: [string, number, string, RegExp][] = [
+      [`GET /v1/blocks?limit=${'1'.repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`, 431, 'HEADERS_TOO_LARGE', /URL and headers/],
+      ['CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n', 404, 'NOT_FOUND', /no route CONNECT example\.com:443/],
+      ['GET /v1/status HTTP/1.1\r\nConnection: close\r\n\r\n', 400, 'BAD_REQUEST', /Host header/],
+      ['POST /v1/transactions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 13\r\nExpect: 200-ok\r\n\r\n{"tx":"QUJD"}', 417, 'EXPECTATION_FAILED', /100-continue/],
+    ];
+    for (const [request, status, code, message] of answers) {
+      const answer = await raw(request);
+      expect(answer, request.slice(0, 30)).toMatch(new RegExp(`^HTTP/1\\.1 ${status} `));
+      expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4))).toEqual({ error: { code, message: expect.stringMatching(message) } });
+    }
+    expect((await raw('GET /v1/status HTTP/1.0\r\n\r\n')).split('\r\n')[0]).toBe('HTTP/1.1 200 OK');
   });
 
   it('answers a request arriving while the gateway closes with 503 SHUTTING_DOWN in the one shape', async () => {

@@ -1,7 +1,7 @@
 import { parseDateTimeStamp } from '@certledger/certs';
 import { AjvCompiler } from '@fastify/ajv-compiler';
-import secureJson from 'secure-json-parse';
-import { requestFailures, schemaFailure } from './errors.js';
+import { schemaFailure } from './errors.js';
+import { parseJsonText } from './json-body.js';
 import { verifySchema } from './verify-schemas.js';
 
 /**
@@ -30,10 +30,6 @@ export function judgedAt(body: VerifyBody, now: number): number {
   return body.at === undefined ? now : Date.parse(body.at);
 }
 
-function refused(fastifyCode: string): BodyReading {
-  return { ok: false, ...requestFailures[fastifyCode]! };
-}
-
 /** The same validator fastify builds from the route's schema: same compiler, options and formats, so the same answers. */
 const validateBody = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema: verifySchema.body, method: 'POST', url: '/v1/verify', httpPart: 'body' }) as {
   (value: unknown): boolean;
@@ -42,20 +38,14 @@ const validateBody = AjvCompiler()({}, { customOptions: AJV_OPTIONS })({ schema:
 
 /**
  * A POST /v1/verify body from its text (undefined when the request had none), parsed and
- * checked as fastify's own JSON parser and the route's schema would (prototype-poisoning keys
- * refused), with the same error codes and sentences: for a verifier thread, so the event loop
- * need not parse the body at all.
+ * checked as the gateway's JSON parser and the route's schema would, with the same error codes
+ * and sentences: for a verifier thread, so the event loop need not parse the body at all.
  */
 export function readVerifyBody(text: string | undefined): BodyReading {
-  if (text === '') return refused('FST_ERR_CTP_EMPTY_JSON_BODY');
-  let value: unknown;
-  try {
-    // No body at all (no content-type either) is left for the schema to refuse, as fastify does.
-    value = text === undefined ? undefined : secureJson.parse(text, undefined, { protoAction: 'error', constructorAction: 'error' });
-  } catch {
-    return refused('FST_ERR_CTP_INVALID_JSON_BODY');
-  }
-  if (validateBody(value)) return { ok: true, body: value as VerifyBody };
+  // No body at all (no content-type either) is left for the schema to refuse, as fastify does.
+  const json = text === undefined ? { ok: true as const, value: undefined } : parseJsonText(text);
+  if (!json.ok) return json;
+  if (validateBody(json.value)) return { ok: true, body: json.value as VerifyBody };
   const [violation] = validateBody.errors ?? [];
   return { ok: false, ...schemaFailure('body', violation ?? { keyword: '', instancePath: '', params: {} }) };
 }

@@ -3,6 +3,7 @@ import { ledgerViewFromState, verifyCertificate, verifyFileAgainstLedger, type F
 import type { NodeHandle } from '@certledger/node';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { HttpError } from '../errors.js';
+import { jsonBodyText } from '../json-body.js';
 import { judgedAt, type VerifyBody } from '../verify-body.js';
 import { VerifierUnavailableError, VerifyBodyRejectedError, type VerifierPool } from '../verifier-pool.js';
 import { verifySchema } from '../verify-schemas.js';
@@ -45,7 +46,7 @@ async function verifyRoute(app: FastifyInstance, node: NodeHandle, pool: Verifie
     return;
   }
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, text, done) => done(null, text));
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => done(null, jsonBodyText(request, body as Buffer)));
   const validatedInThread = () => () => true;
   app.post('/v1/verify', { schema: verifySchema, validatorCompiler: validatedInThread }, async (request, reply) =>
     verifyFileAgainstLedger(await fileChecksInPool(pool, request.body as string | undefined, reply), { ledger }),
