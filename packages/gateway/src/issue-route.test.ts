@@ -72,6 +72,8 @@ describe('POST /v1/issue', () => {
     expect(missing.statusCode).toBe(401);
     expect(missing.json().error.code).toBe('UNAUTHENTICATED');
     expect((await issue({ ...request, records: [{ x: 1 }] }, 'not-the-token-0123456789')).statusCode).toBe(401);
+    const lowerCaseScheme = await app.inject({ method: 'POST', url: '/v1/issue', payload: { ...request, issuerId: 'health', typeId: 'nurse-licence', records: [{ x: 1 }] }, headers: { authorization: `bearer ${TOKEN}` } });
+    expect(lowerCaseScheme.statusCode, 'the token is known whatever the case of "Bearer"').toBe(403);
     const other = await issue({ ...request, issuerId: 'health', typeId: 'nurse-licence', records: [{ x: 1 }] });
     expect(other.statusCode).toBe(403);
     expect(other.json().error.message).toContain('acts for "transport"');

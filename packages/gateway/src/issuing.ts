@@ -35,9 +35,12 @@ export function tokenSha256(token: string): Uint8Array {
   return createHash('sha256').update(token, 'utf8').digest();
 }
 
-/** The department a bearer token belongs to; compares every hash in constant time. */
+/**
+ * The department a bearer token belongs to; compares every hash in constant time. The scheme's
+ * name is matched in any case, as RFC 9110 section 11.1 says it must be.
+ */
 export function departmentForToken(departments: readonly HeldDepartment[], authorization: string | undefined): HeldDepartment {
-  const match = /^Bearer ([\x21-\x7e]{16,512})$/.exec(authorization ?? '');
+  const match = /^Bearer ([\x21-\x7e]{16,512})$/i.exec(authorization ?? '');
   if (!match) throw new HttpError(401, 'UNAUTHENTICATED', 'send the department token as "Authorization: Bearer <token>"');
   const presented = tokenSha256(match[1] as string);
   let found: HeldDepartment | undefined;
