@@ -8,3 +8,8 @@ export class CertificateError extends Error {
     this.name = 'CertificateError';
   }
 }
+
+/** Throws the error for a certificate file that is not well-formed. */
+export function malformed(message: string): never {
+  throw new CertificateError('MALFORMED', message);
+}

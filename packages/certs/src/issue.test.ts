@@ -49,6 +49,23 @@ describe('issueBatch', () => {
     expect(() => issueBatch(SAMPLE_RECORDS, { ...options, schema: { type: 'no-such-type' } })).toThrow(/not valid JSON Schema/);
   });
 
+  it('refuses a lone surrogate in a field or a key, naming it, as JSON files cannot carry it as text', () => {
+    const lone = (record: object) => () => issueBatch([SAMPLE_RECORDS[0], record], options);
+    expect(lone({ ...SAMPLE_RECORDS[1], name: 'Grace \ud800' })).toThrow(/record 2: \/name holds a lone surrogate/);
+    expect(lone({ ...SAMPLE_RECORDS[1], categories: ['B', '\udc00x'] })).toThrow(/record 2: \/categories\/1 holds a lone surrogate/);
+    expect(lone({ ...SAMPLE_RECORDS[1], notes: { 'a\ud800': 1 } })).toThrow(/record 2: \/notes has the key "a\\ud800", which holds a lone surrogate/);
+    expect(lone({ ...SAMPLE_RECORDS[1], name: 'Grace \ud83d\ude00' })).not.toThrow();
+  });
+
+  it('refuses numbers past 2^53, which were rounded before they arrived, asking for a string', () => {
+    const points = (value: number) => () => issueBatch([{ ...SAMPLE_RECORDS[0], points: value }], options);
+    expect(points(2 ** 53 + 2)).toThrow(/record 1: \/points is 9007199254740994, past the integers a JSON number holds exactly .* send it as a string/);
+    expect(points(-(2 ** 53))).toThrow(/record 1: \/points/);
+    expect(points(1e300)).toThrow(/record 1: \/points/);
+    expect(points(Number.MAX_SAFE_INTEGER)).not.toThrow();
+    expect(() => issueBatch([{ ...SAMPLE_RECORDS[0], notes: { ratio: 0.1, tiny: -2.5e-300 } }], options)).not.toThrow();
+  });
+
   it('reports progress up to the total', () => {
     const seen: number[] = [];
     issueBatch(Array.from({ length: 2500 }, (_, i) => ({ name: `n${i}`, licenceNumber: `AB${100000 + i}` })), { ...options, onProgress: (done) => seen.push(done) });

@@ -103,16 +103,41 @@ function describeValue(value: unknown): string {
   return `a ${value.constructor?.name ?? 'non-plain object'}`;
 }
 
+/** In Unicode mode a surrogate pair is one code point, so this matches only unpaired halves. */
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** The text with its lone surrogates written as escapes, to show it in a message. */
+function escapeLoneSurrogates(text: string): string {
+  return text.replace(/\p{Cs}/gu, (half) => `\\u${half.charCodeAt(0).toString(16)}`);
+}
+
 /**
  * The record's own copy for its credential. Anything JSON cannot hold (undefined, NaN, a Date,
- * a Map…) is refused, since the certificate must verify from its JSON file exactly as issued.
- * Strings are shared rather than copied: they cannot change.
+ * a Map…) is refused, since the certificate must verify from its JSON file exactly as issued;
+ * so are texts that are not Unicode (a lone surrogate: I-JSON forbids it, UTF-8 cannot write
+ * it, and JSON readers differ on it) and integers past 2^53 - 1, which a JSON reader has
+ * already rounded (2^53 + 1 reads as 2^53). Keys are checked before they join the path, so
+ * the path in a message is always Unicode. Strings are shared rather than copied: they cannot
+ * change.
  */
 function copyRecord(record: JsonObject, recordNumber: number): JsonObject {
   const path: PathSegment[] = [];
+  const refuse = (what: string): never => {
+    throw new CertificateError('BAD_RECORD', `record ${recordNumber}: ${pointerOf(path) || 'the record'} ${what}`);
+  };
   const copy = (value: unknown): Json => {
-    if (value === null || typeof value === 'string' || typeof value === 'boolean') return value;
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    if (value === null || typeof value === 'boolean') return value;
+    if (typeof value === 'string') {
+      const loneSurrogateAt = value.search(LONE_SURROGATE);
+      if (loneSurrogateAt >= 0) refuse(`holds a lone surrogate at character ${loneSurrogateAt + 1}, which is not Unicode text`);
+      return value;
+    }
+    if (typeof value === 'number' && Number.isFinite(value)) {
+      if (Number.isInteger(value) && !Number.isSafeInteger(value)) {
+        refuse(`is ${value}, past the integers a JSON number holds exactly (up to 2^53 - 1 either side of zero), so it may already have been rounded: send it as a string`);
+      }
+      return value;
+    }
     // Hashing refuses depth past MAX_DEPTH with the field's pointer; this only stops the recursion.
     if (path.length > MAX_DEPTH) throw new CertificateError('BAD_RECORD', `record ${recordNumber}: nested deeper than ${MAX_DEPTH} levels`);
     if (Array.isArray(value)) {
@@ -128,6 +153,7 @@ function copyRecord(record: JsonObject, recordNumber: number): JsonObject {
     if (prototype === Object.prototype || prototype === null) {
       const out: JsonObject = {};
       for (const [key, item] of Object.entries(value as object)) {
+        if (LONE_SURROGATE.test(key)) refuse(`has the key "${escapeLoneSurrogates(key)}", which holds a lone surrogate and is not Unicode text`);
         path.push(key);
         const itemCopy = copy(item);
         // A key "__proto__" (JSON.parse makes such keys) must stay a key, not set a prototype.
@@ -137,7 +163,7 @@ function copyRecord(record: JsonObject, recordNumber: number): JsonObject {
       }
       return out;
     }
-    throw new CertificateError('BAD_RECORD', `record ${recordNumber}: ${pointerOf(path) || 'the record'} is ${describeValue(value)}, which JSON cannot hold`);
+    return refuse(`is ${describeValue(value)}, which JSON cannot hold`);
   };
   return copy(record) as JsonObject;
 }

@@ -3,8 +3,9 @@ import { decodeTransaction, type Anchor, type Transaction } from '@certledger/le
 import { parseAnchorProof, readBase64, selectAnchorProof, splitProofs, type AnchorProof } from './anchor-proof.js';
 import { CREDENTIAL_TYPE, VC_CONTEXT_V2, parseCertTypeUrn, parseDateTimeStamp } from './credential.js';
 import { publicKeyFromDidKey } from './data-integrity/multikey.js';
-import { CertificateError } from './errors.js';
+import { malformed } from './errors.js';
 import { isJsonObject, type Json, type JsonObject } from './json.js';
+import { decodeUtf8, parseStrictJson } from './strict-json.js';
 
 export const MAX_CERTIFICATE_BYTES = 1024 * 1024;
 
@@ -30,23 +31,15 @@ export interface ParsedCertificate {
   readonly anchorAction: Anchor;
 }
 
-function malformed(message: string): never {
-  throw new CertificateError('MALFORMED', message);
-}
-
 function readJson(input: unknown): JsonObject {
   let value = input;
   if (input instanceof Uint8Array) {
     if (input.length > MAX_CERTIFICATE_BYTES) malformed(`the file is ${input.length} bytes; a certificate is at most ${MAX_CERTIFICATE_BYTES}`);
-    value = new TextDecoder('utf-8', { fatal: false }).decode(input);
+    value = decodeUtf8(input);
   }
   if (typeof value === 'string') {
     if (value.length > MAX_CERTIFICATE_BYTES) malformed(`the file is ${value.length} characters; a certificate is at most ${MAX_CERTIFICATE_BYTES}`);
-    try {
-      value = JSON.parse(value);
-    } catch (err) {
-      malformed(`the file is not JSON: ${(err as Error).message}`);
-    }
+    value = parseStrictJson(value);
   }
   if (!isJsonObject(value)) malformed('a certificate is a JSON object');
   return value;
