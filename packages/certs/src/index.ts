@@ -21,7 +21,8 @@ export { ANCHOR_PROOF_TYPE, anchorProofToJson, parseAnchorProof, findAnchorProof
 export { schemaHash, compileRecordSchema } from './schema.js';
 export { issueBatch, attachAnchorLocation, MAX_BATCH, type IssueBatchOptions, type IssuedBatch } from './issue.js';
 export { discloseCertificate, parseFieldPath } from './disclose.js';
-export { parseCertificate, MAX_CERTIFICATE_BYTES, type ParsedCertificate } from './parse-certificate.js';
+export { strictJsonFault, MAX_NESTING, type StrictJsonFault } from './strict-json.js';
+export { parseCertificate, parseCertificateJson, MAX_CERTIFICATE_BYTES, type ParsedCertificate } from './parse-certificate.js';
 export { ledgerViewFromState, type LedgerView, type AnchorStatus, type IssuerStatus, type IssuerKeyStatus, type RevocationStatus } from './ledger-view.js';
 export { type TrustedValidators } from './offline-anchor.js';
 export { verifyCertificate, verifyFileAgainstLedger, type VerifyOptions } from './verify.js';

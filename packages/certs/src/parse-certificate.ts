@@ -31,7 +31,11 @@ export interface ParsedCertificate {
   readonly anchorAction: Anchor;
 }
 
-function readJson(input: unknown): JsonObject {
+/**
+ * A certificate's JSON object from its file's bytes or text (read strictly: UTF-8 only, each
+ * key once per object), or an object already parsed, which is taken as it is.
+ */
+export function parseCertificateJson(input: unknown): JsonObject {
   let value = input;
   if (input instanceof Uint8Array) {
     if (input.length > MAX_CERTIFICATE_BYTES) malformed(`the file is ${input.length} bytes; a certificate is at most ${MAX_CERTIFICATE_BYTES}`);
@@ -80,7 +84,7 @@ function readAnchorTransaction(value: Json | undefined): DecodedAnchor {
 
 /** Checks a certificate's structure (text, bytes or parsed JSON); throws CertificateError MALFORMED. */
 export function parseCertificate(input: unknown): ParsedCertificate {
-  const credential = readJson(input);
+  const credential = parseCertificateJson(input);
   const context = credential['@context'];
   if (!Array.isArray(context) || context[0] !== VC_CONTEXT_V2) malformed(`@context must be a list starting with ${VC_CONTEXT_V2}`);
   const types = credential.type;

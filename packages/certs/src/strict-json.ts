@@ -49,7 +49,7 @@ function keysInValue(value: Json): number {
 }
 
 /** Names the first key written twice in one object of valid JSON text, keys compared as JSON.parse reads them. */
-function duplicateKeyMessage(text: string): string {
+function repeatedKey(text: string): string {
   const keysOfOpenObjects: Set<string>[] = [];
   let first: string | undefined;
   visit(text, {
@@ -61,16 +61,27 @@ function duplicateKeyMessage(text: string): string {
       keys.add(key);
     },
   });
-  return `${first ?? 'a key written twice in one object'}: a certificate names each field once`;
+  return first ?? 'a key written twice in one object';
 }
 
+/** What {@link strictJsonFault} finds: too deep a nesting, or a key written twice (`where` names it). */
+export type StrictJsonFault = { readonly kind: 'too-deep'; readonly depth: number } | { readonly kind: 'repeated-key'; readonly where: string };
+
 /**
- * A certificate file's text as JSON, refusing a key written twice in one object (RFC 7493
- * I-JSON forbids it): JSON.parse keeps the last, other readers the first, so such a file would
- * show one value and verify as another. The parsed objects hold one key per member the text
- * writes unless a key repeats, so comparing the two counts finds a repeat for a fraction of
- * what parsing costs; only then does jsonc-parser read the text again, to name the key.
+ * What is wrong with valid JSON `text`, parsed by JSON.parse as `value`, that JSON.parse lets
+ * through: nesting deeper than {@link MAX_NESTING}, or a key written twice in one object (RFC
+ * 7493 I-JSON forbids it; JSON.parse keeps the last, other readers the first, so the text means
+ * different things to different readers). The parsed objects hold one key per member the text
+ * writes unless a key repeats, so comparing the two counts finds a repeat for a fraction of what
+ * parsing costs; only then does jsonc-parser read the text again, to name the key.
  */
+export function strictJsonFault(text: string, value: unknown): StrictJsonFault | undefined {
+  const { members, deepest } = scanJsonText(text);
+  if (deepest > MAX_NESTING) return { kind: 'too-deep', depth: deepest };
+  return keysInValue(value as Json) === members ? undefined : { kind: 'repeated-key', where: repeatedKey(text) };
+}
+
+/** A certificate file's text as JSON, refused if {@link strictJsonFault} finds a fault. */
 export function parseStrictJson(text: string): Json {
   let value: Json;
   try {
@@ -78,9 +89,9 @@ export function parseStrictJson(text: string): Json {
   } catch (err) {
     malformed(`the file is not JSON: ${(err as Error).message}`);
   }
-  const { members, deepest } = scanJsonText(text);
-  if (deepest > MAX_NESTING) malformed(`the file nests lists and objects ${deepest} levels deep; a certificate nests at most ${MAX_NESTING}`);
-  if (keysInValue(value) !== members) malformed(duplicateKeyMessage(text));
+  const fault = strictJsonFault(text, value);
+  if (fault?.kind === 'too-deep') malformed(`the file nests lists and objects ${fault.depth} levels deep; a certificate nests at most ${MAX_NESTING}`);
+  if (fault) malformed(`${fault.where}: a certificate names each field once`);
   return value;
 }
 

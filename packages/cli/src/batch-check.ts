@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkCertificateFile, findAnchorProof, MAX_CERTIFICATE_BYTES, type JsonObject } from '@certledger/certs';
+import { checkCertificateFile, findAnchorProof, type JsonObject } from '@certledger/certs';
 import { toHex } from '@certledger/codec';
 import { decodeTransaction } from '@certledger/ledger';
 import { ANCHOR_TX_FILE, BATCH_FILE, CREDENTIALS_DIR, credentialFileName, credentialPath, forEachFile, readBatchInfo, type BatchInfo, type Progress } from './batch-folder.js';
-import { readJsonFile } from '@certledger/node/files';
+import { readCertificateJson } from './certificate-files.js';
 import { readTransactionFile } from './tx-file.js';
 
 export interface Batch {
@@ -63,7 +63,7 @@ function requireBatchFileNames(dir: string, count: number): void {
 
 /** Refuses a certificate file that is not this batch's certificate `index`, as issued. */
 function requireIssuedCertificate(file: string, index: number, anchorTxId: string): void {
-  const json = readJsonFile(file, 'the certificate', MAX_CERTIFICATE_BYTES);
+  const json = readCertificateJson(file);
   const { checks, facts } = checkCertificateFile(json, Date.now());
   if (!facts) throw new Error(`${file} is not a certificate: ${checks[0]?.message}`);
   if (toHex(facts.txId) !== anchorTxId) throw new Error(`${file} belongs to another batch: its anchor transaction is not the one in ${ANCHOR_TX_FILE}`);

@@ -1,18 +1,24 @@
 import { writeFileSync } from 'node:fs';
-import { MAX_CERTIFICATE_BYTES, type JsonObject, type TrustedValidators } from '@certledger/certs';
+import { MAX_CERTIFICATE_BYTES, parseCertificateJson, type JsonObject, type TrustedValidators } from '@certledger/certs';
 import { parseGenesis } from '@certledger/ledger';
 import { MAX_GENESIS_FILE_BYTES, readBoundedFile, readJsonFile } from '@certledger/node/files';
 
-/** A certificate file's text, refused when larger than any certificate can be. */
-export function readCertificateText(file: string): string {
-  return readBoundedFile(file, 'the certificate', MAX_CERTIFICATE_BYTES).toString('utf8');
+/**
+ * A certificate file's bytes, refused when larger than any certificate can be. Certs reads them
+ * strictly (UTF-8 only, each key once), which decoding or parsing here first would undo.
+ */
+export function readCertificateBytes(file: string): Uint8Array {
+  return readBoundedFile(file, 'the certificate', MAX_CERTIFICATE_BYTES);
 }
 
-/** A certificate file as a JSON object; its structure is checked by whoever uses it. */
+/** A certificate file as a JSON object, read as strictly as verification reads it; its structure is checked by whoever uses it. */
 export function readCertificateJson(file: string): JsonObject {
-  const json = readJsonFile(file, 'the certificate', MAX_CERTIFICATE_BYTES);
-  if (typeof json !== 'object' || json === null || Array.isArray(json)) throw new Error(`${file} does not hold a certificate: expected a JSON object`);
-  return json as JsonObject;
+  const bytes = readCertificateBytes(file);
+  try {
+    return parseCertificateJson(bytes);
+  } catch (error) {
+    throw new Error(`${file} does not hold a certificate: ${(error as Error).message}`);
+  }
 }
 
 /** The validators of a network's genesis, to check certificates offline against. */

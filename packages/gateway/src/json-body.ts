@@ -1,4 +1,5 @@
 import { isUtf8 } from 'node:buffer';
+import { MAX_NESTING, strictJsonFault } from '@certledger/certs';
 import type { FastifyRequest } from 'fastify';
 import secureJson from 'secure-json-parse';
 import { HttpError } from './errors.js';
@@ -22,11 +23,12 @@ export function jsonBodyText(request: FastifyRequest, body: Buffer): string {
   return body.toString('utf8');
 }
 
-/** A request body's JSON, with keys that could reach an object's prototype refused, as fastify's own parser would. */
+/** A request body's JSON, with keys that could reach an object's prototype refused (as fastify's own parser would), keys written twice and deep nesting too. */
 export function parseJsonText(text: string): JsonReading {
   if (text === '') return { ok: false, code: 'BAD_JSON', message: 'the request body is empty but its content-type says JSON' };
+  let value: unknown;
   try {
-    return { ok: true, value: secureJson.parse(text, undefined, REFUSE_PROTOTYPE_KEYS) };
+    value = secureJson.parse(text, undefined, REFUSE_PROTOTYPE_KEYS);
   } catch {
     // secure-json-parse throws the same SyntaxError for text that is JSON but has such a key.
     try {
@@ -36,4 +38,9 @@ export function parseJsonText(text: string): JsonReading {
     }
     return { ok: false, code: 'BAD_JSON', message: 'the request body has a key "__proto__", or "constructor" holding "prototype", which this gateway refuses' };
   }
+  // A key written twice would mean one thing here and another to a reader that keeps the first.
+  const fault = strictJsonFault(text, value);
+  if (fault?.kind === 'too-deep') return { ok: false, code: 'BAD_JSON', message: `the request body nests lists and objects ${fault.depth} levels deep; at most ${MAX_NESTING} are accepted` };
+  if (fault) return { ok: false, code: 'BAD_JSON', message: `the request body has a ${fault.where}; each key may appear once in an object` };
+  return { ok: true, value };
 }

@@ -98,7 +98,8 @@ async function check(file) {
   verdict.textContent = 'Checking…';
   try {
     ledger ??= await connectLedger(location.origin);
-    const result = await verifyCertificate(await file.text(), { now: Date.now(), ledger });
+    // The bytes, not file.text(): that would turn bytes that are not UTF-8 into U+FFFD, which verification refuses to do.
+    const result = await verifyCertificate(new Uint8Array(await file.arrayBuffer()), { now: Date.now(), ledger });
     showChecks(result);
     if (result.summary) showSummary(result.summary);
     verdict.textContent = result.valid ? 'Valid' : `Not valid: ${result.checks.find((c) => c.outcome === 'fail')?.message ?? result.reason}`;

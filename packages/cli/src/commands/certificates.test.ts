@@ -43,4 +43,14 @@ describe('certledger verify --offline', () => {
     writeFileSync(truncated, JSON.stringify(certificate).slice(0, 500));
     await expect(verifyOffline(truncated)).rejects.toThrow(/truncated\.json is not valid: format failed \(MALFORMED\)/);
   });
+
+  it('passes the file to verification as its bytes: a key written twice or bytes that are not UTF-8 are refused, not smoothed over', async () => {
+    const text = JSON.stringify(certificate);
+    const repeated = join(dir, 'repeated.json');
+    writeFileSync(repeated, text.replace('"credentialSubject":{', '"credentialSubject":{"name":"Mallory",'));
+    await expect(verifyOffline(repeated)).rejects.toThrow(/repeated\.json is not valid: format failed \(MALFORMED\)/);
+    const latin1 = join(dir, 'latin1.json');
+    writeFileSync(latin1, Buffer.concat([Buffer.from(text.slice(0, -1)), Buffer.from(',"note":"Ren'), Buffer.of(0xe9), Buffer.from('"}')]));
+    await expect(verifyOffline(latin1)).rejects.toThrow(/latin1\.json is not valid: format failed \(MALFORMED\)/);
+  });
 });

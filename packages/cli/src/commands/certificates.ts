@@ -1,7 +1,7 @@
 import { connectLedger, discloseCertificate, renderCertificateHtml, verifyCertificate, type VerifyOptions } from '@certledger/certs';
 import type { Command } from 'commander';
 import { DEFAULT_API, fetchWithTimeout } from '../api-client.js';
-import { readCertificateJson, readCertificateText, readTrustedValidators, writeNewFile } from '../certificate-files.js';
+import { readCertificateBytes, readCertificateJson, readTrustedValidators, writeNewFile } from '../certificate-files.js';
 import { parseApiUrl, parseDateTime, parseFieldList, parseWebPageUrl } from '../options.js';
 import { describeVerification } from '../verification-report.js';
 
@@ -42,7 +42,7 @@ export function registerCertificateCommands(program: Command): void {
     .action(async (file: string, options: VerifyCommandOptions) => {
       const source = await factsSource(options);
       const now = options.at ? Date.parse(options.at) : Date.now();
-      const result = await verifyCertificate(readCertificateText(file), { now, ...source });
+      const result = await verifyCertificate(readCertificateBytes(file), { now, ...source });
       process.stdout.write(`${options.json ? JSON.stringify(result, null, 2) : describeVerification(result)}\n`);
       const failed = result.checks.find((check) => check.outcome === 'fail');
       if (failed) throw new Error(`${file} is not valid: ${failed.name} failed (${result.reason}): ${failed.message}`);

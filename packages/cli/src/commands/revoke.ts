@@ -6,7 +6,7 @@ import type { RevocationEntry } from '@certledger/ledger';
 import type { Command } from 'commander';
 import { DEFAULT_API, fetchChainId, fetchIssuer, fetchNextSeq, fetchWithTimeout, submitTransaction } from '../api-client.js';
 import { readBatch } from '../batch-check.js';
-import { readCertificateText } from '../certificate-files.js';
+import { readCertificateBytes } from '../certificate-files.js';
 import { requireCurrentKey } from '../issuing.js';
 import { parseApiUrl, parseHash, parseIdentifier, parseInteger, parseReason } from '../options.js';
 import { revokeTransactions } from '../revocations.js';
@@ -30,7 +30,7 @@ type Target = { readonly root: string; readonly leaf: string | null };
  * be intact, anchored and this issuer's. Answers null when it is revoked already.
  */
 async function certificateTarget(file: string, issuerId: string, ledger: LedgerView): Promise<Target | null> {
-  const result = await verifyCertificate(readCertificateText(file), { now: Date.now(), ledger });
+  const result = await verifyCertificate(readCertificateBytes(file), { now: Date.now(), ledger });
   const failed = (name: string) => result.checks.find((check) => check.name === name && check.outcome === 'fail');
   const broken = failed('format') ?? failed('integrity') ?? failed('anchor');
   if (broken || !result.summary?.leaf) throw new Error(`${file} cannot be revoked by file: ${broken?.message ?? 'its leaf is unknown'}`);
