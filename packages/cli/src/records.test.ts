@@ -138,6 +138,12 @@ describe('JSON records', () => {
     expect(() => parseJsonRecords('[1,', schema, 'r.json')).toThrow(/^r\.json is not valid JSON/);
   });
 
+  it('refuses a field written twice in one record (JSON.parse would keep the last silently), in an array and in NDJSON', () => {
+    const twice = JSON.stringify(ann).replace('{', '{"name":"Mallory",');
+    expect(() => parseJsonRecords(`[${JSON.stringify(ann)},${twice}]`, schema, 'r.json')).toThrow('r.json: duplicate key "name" at /1/name; a record names each field once');
+    expect(() => parseJsonRecords(`${JSON.stringify(ann)}\n${twice}`, schema, 'r.ndjson')).toThrow(/line 2: duplicate key "name" at \/name; a record names each field once/);
+  });
+
   it('refuses prototype field names anywhere in a record, and names unknown fields', () => {
     const polluting = `[{"name":"Ann","__proto__":{"isAdmin":true}},{"name":"Bo","address":{"constructor":{"prototype":{"x":1}}}}]`;
     expect(() => parseJsonRecords(polluting, schema, 'r.json')).toThrow(

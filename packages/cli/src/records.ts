@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { compileRecordSchema, MAX_BATCH, type Json, type JsonObject } from '@certledger/certs';
+import { compileRecordSchema, MAX_BATCH, strictJsonFault, type Json, type JsonObject } from '@certledger/certs';
 import { parse } from 'csv-parse';
 import { cellValue, schemaOfField } from './cell-values.js';
 
@@ -160,6 +160,8 @@ export function parseJsonRecords(text: string, schema: JsonObject, name: string)
     } catch (error) {
       throw new Error(`${name} is not valid JSON: ${(error as Error).message}`);
     }
+    const fault = strictJsonFault(body, list);
+    if (fault) throw new Error(`${name}: ${fault.kind === 'repeated-key' ? `${fault.where}; a record names each field once` : `lists and objects nest ${fault.depth} levels deep`}`);
     if (!Array.isArray(list)) throw new Error(`${name} must hold a JSON array of records`);
     list.forEach((record, i) => collector.add(`record ${i + 1}`, record));
   } else {
@@ -171,6 +173,8 @@ export function parseJsonRecords(text: string, schema: JsonObject, name: string)
       } catch (error) {
         return collector.problems.add(`line ${i + 1}`, `not valid JSON (${(error as Error).message})`);
       }
+      const fault = strictJsonFault(line, record);
+      if (fault) return collector.problems.add(`line ${i + 1}`, fault.kind === 'repeated-key' ? `${fault.where}; a record names each field once` : `lists and objects nest ${fault.depth} levels deep`);
       collector.add(`line ${i + 1}`, record);
     });
   }
