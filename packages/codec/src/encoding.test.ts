@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from './encoding.js';
+import { DEFAULT_MAX_VALUES, decode, encode } from './encoding.js';
 import { CodecError } from './errors.js';
 import { bytesEqual, toHex } from './hex.js';
 import { oldEncode } from './msgpackr-reference.js';
@@ -152,7 +152,8 @@ describe('the canonical form, as the msgpackr encoder wrote it', () => {
     for (const value of values) {
       const bytes = encode(value);
       expect(bytesEqual(bytes, oldEncode(value))).toBe(true);
-      expect(bytesEqual(encode(decode(bytes)), bytes)).toBe(true);
+      // The longest arrays and maps hold more values than decode takes by default.
+      expect(bytesEqual(encode(decode(bytes, { maxValues: 1 << 18 })), bytes)).toBe(true);
     }
   });
 
@@ -213,5 +214,62 @@ describe('encode and decode results', () => {
     expect(bytes.constructor).toBe(Uint8Array);
     input[input.length - 1] = 9;
     expect([...bytes]).toEqual([1, 2, 9]);
+  });
+});
+
+/** Values as `maxValues` counts them: the value itself, and each item, map key and map value within. */
+function countValues(value: Value): number {
+  if (Array.isArray(value)) return value.reduce<number>((sum, item) => sum + countValues(item), 1);
+  if (value !== null && typeof value === 'object' && !(value instanceof Uint8Array)) {
+    return Object.values(value).reduce<number>((sum, item) => sum + 1 + countValues(item), 1);
+  }
+  return 1;
+}
+
+/** The canonical encoding of an array of `count` nils (count from 16): one byte each. */
+function nils(count: number): number[] {
+  const header = count < 0x10000 ? [0xdc, count >>> 8, count & 0xff] : [0xdd, count >>> 24, (count >>> 16) & 0xff, (count >>> 8) & 0xff, count & 0xff];
+  return [...header, ...new Uint8Array(count).fill(0xc0)];
+}
+
+describe('decode with maxValues', () => {
+  it('decodes a value holding at most maxValues values as before, and refuses one holding more as TOO_LARGE, whatever its shape', () => {
+    fc.assert(
+      fc.property(valueArb, fc.nat(), (value, seed) => {
+        const bytes = encode(value);
+        const count = countValues(value);
+        expect(decode(bytes, { maxValues: count })).toEqual(decode(bytes));
+        const fewer = seed % count;
+        expect(() => decode(bytes, { maxValues: fewer })).toThrow(expect.objectContaining({ code: 'TOO_LARGE', message: `input holds more than ${fewer} values` }));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('counts map keys as values', () => {
+    const bytes = encode({ a: null, b: [1] });
+    expect(decode(bytes, { maxValues: 6 })).toEqual({ a: null, b: [1] });
+    expect(codeOf(() => decode(bytes, { maxValues: 5 }))).toBe('TOO_LARGE');
+  });
+
+  it('takes DEFAULT_MAX_VALUES values by default and refuses one more', () => {
+    expect((decode(Uint8Array.from(nils(DEFAULT_MAX_VALUES - 1))) as Value[]).length).toBe(DEFAULT_MAX_VALUES - 1);
+    expect(() => decode(Uint8Array.from(nils(DEFAULT_MAX_VALUES)))).toThrow(expect.objectContaining({ code: 'TOO_LARGE', message: `input holds more than ${DEFAULT_MAX_VALUES} values` }));
+  });
+
+  it('refuses a frame of a million nils by its count', () => {
+    const million = Uint8Array.from(nils(1 << 20));
+    expect(() => decode(million, { maxBytes: 2 << 20, maxValues: 1000 })).toThrow(expect.objectContaining({ code: 'TOO_LARGE', message: 'input holds more than 1000 values' }));
+  });
+
+  it('refuses by count an input whose first fault comes before the mass of its values, as it does the mass alone', () => {
+    // [1.5, [nil, nil, …]]: the float stops the reader first; the count still outranks it.
+    const floatFirst = Uint8Array.from([0x92, 0xca, 0x3f, 0xc0, 0x00, 0x00, ...nils(2000)]);
+    expect(codeOf(() => decode(floatFirst, { maxValues: 1000 }))).toBe('TOO_LARGE');
+    expect(codeOf(() => decode(floatFirst, { maxValues: 2003 }))).toBe('UNSUPPORTED_TYPE');
+  });
+
+  it('refuses truncated input as MALFORMED before counting the values it announces', () => {
+    expect(codeOf(() => decode(Uint8Array.from(nils(2000)).subarray(0, 1000), { maxValues: 10 }))).toBe('MALFORMED');
   });
 });

@@ -1,10 +1,18 @@
-import { CodecError } from './errors.js';
+import { CodecError, type CodecErrorCode } from './errors.js';
 import { readCanonical } from './reader.js';
 import { outrankingFault } from './refusal.js';
 import { canonicalize, type Value } from './value.js';
 import { writeCanonical } from './writer.js';
 
 export const DEFAULT_MAX_BYTES = 4 * 1024 * 1024;
+/**
+ * Values `decode` builds at most unless told otherwise: work grows with the values, not the
+ * bytes (a nil is one byte). Decoders of bytes from peers and clients pass bounds of their own;
+ * the callers left on this default read the node's own small records (the largest, a lock
+ * record, holds about 1 000), and 2^16 admits those with room while holding one call to
+ * milliseconds of work.
+ */
+export const DEFAULT_MAX_VALUES = 65_536;
 
 /** Canonical bytes of `value`: equal values give equal bytes, on every node and every run. */
 export function encode(value: unknown): Uint8Array {
@@ -18,9 +26,18 @@ export function encode(value: unknown): Uint8Array {
   }
 }
 
+/** Refusals no other fault of the input outranks: `decode` reports them without looking further. */
+const FINAL_CODES: ReadonlySet<CodecErrorCode> = new Set(['MALFORMED', 'TOO_LARGE', 'TRAILING_BYTES']);
+
 export interface DecodeOptions {
   /** Refuse inputs longer than this before reading a byte of them. */
   maxBytes?: number;
+  /**
+   * Refuse inputs holding more values than this (every scalar, string, byte string, array, map
+   * and map key is one), as soon as a container announces them. Callers bound each kind of
+   * input by the most values its largest honest instance holds.
+   */
+  maxValues?: number;
 }
 
 /**
@@ -31,13 +48,14 @@ export interface DecodeOptions {
  */
 export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Value {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxValues = options.maxValues ?? DEFAULT_MAX_VALUES;
   if (!(bytes instanceof Uint8Array)) throw new CodecError('MALFORMED', 'input is not a byte array');
   if (bytes.length > maxBytes) throw new CodecError('TOO_LARGE', `input is ${bytes.length} bytes, the limit is ${maxBytes}`);
   if (bytes.length === 0) throw new CodecError('MALFORMED', 'input is empty');
   try {
-    return readCanonical(bytes);
+    return readCanonical(bytes, maxValues);
   } catch (error) {
-    if (error instanceof CodecError && error.code !== 'MALFORMED' && error.code !== 'TRAILING_BYTES') throw outrankingFault(bytes) ?? error;
+    if (error instanceof CodecError && !FINAL_CODES.has(error.code)) throw outrankingFault(bytes, maxValues) ?? error;
     throw error;
   }
 }

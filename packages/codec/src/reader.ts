@@ -15,16 +15,37 @@ function unsupported(message: string): CodecError {
   return new CodecError('UNSUPPORTED_TYPE', message);
 }
 
+export function tooManyValues(maxValues: number): CodecError {
+  return new CodecError('TOO_LARGE', `input holds more than ${maxValues} values`);
+}
+
 /**
  * Reads, in one pass, exactly the byte strings the writer produces and throws a CodecError at
  * the first byte that departs from them. MALFORMED (the bytes run out, or a map key has no
- * string form) and TRAILING_BYTES are final; the other codes only say where reading stopped,
- * and `decode` asks `refusal.ts` which fault of the input outranks the others.
+ * string form), TOO_LARGE and TRAILING_BYTES are final; the other codes only say where reading
+ * stopped, and `decode` asks `refusal.ts` which fault of the input outranks the others.
  */
 class CanonicalReader {
   at = 0;
+  /** Values the input may still hold: each container takes its items from it when it opens. */
+  #valuesLeft: number;
 
-  constructor(readonly bytes: Uint8Array) {}
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly maxValues: number,
+  ) {
+    this.#valuesLeft = maxValues;
+  }
+
+  /**
+   * Counts `count` more values, refusing the input once they pass `maxValues`: before they are
+   * read, so a hostile count costs no work. Every value is the root or an item of one
+   * container (a map's keys count too), so this counts each value once, at one check a container.
+   */
+  announce(count: number): void {
+    this.#valuesLeft -= count;
+    if (this.#valuesLeft < 0) throw tooManyValues(this.maxValues);
+  }
 
   value(depth: number): Value {
     if (depth > MAX_DEPTH) throw new CodecError('TOO_DEEP', `nested deeper than ${MAX_DEPTH} levels`);
@@ -166,6 +187,7 @@ class CanonicalReader {
   #array(length: number, depth: number): Value[] {
     // Every item takes a byte at least: a longer count cannot be met, and is not allocated.
     if (length > this.bytes.length - this.at) throw this.#truncated();
+    this.announce(length);
     const items: Value[] = [];
     for (let i = 0; i < length; i++) items.push(this.value(depth + 1));
     return items;
@@ -173,6 +195,7 @@ class CanonicalReader {
 
   #map(length: number, depth: number): Record<string, Value> {
     if (length * 2 > this.bytes.length - this.at) throw this.#truncated();
+    this.announce(length * 2);
     const map: Record<string, Value> = {};
     let previous: string | undefined;
     for (let i = 0; i < length; i++) {
@@ -200,8 +223,9 @@ export function isScalarToken(token: number): boolean {
 }
 
 /** The Value `bytes` canonically encode, or a CodecError where they depart from that encoding. */
-export function readCanonical(bytes: Uint8Array): Value {
-  const reader = new CanonicalReader(bytes);
+export function readCanonical(bytes: Uint8Array, maxValues: number): Value {
+  const reader = new CanonicalReader(bytes, maxValues);
+  reader.announce(1);
   const value = reader.value(0);
   if (reader.at !== bytes.length) throw new CodecError('TRAILING_BYTES', `${bytes.length - reader.at} bytes follow the encoded value`);
   return value;

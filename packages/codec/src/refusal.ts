@@ -1,5 +1,5 @@
 import { CodecError } from './errors.js';
-import { isScalarToken } from './reader.js';
+import { isScalarToken, tooManyValues } from './reader.js';
 import { MAX_DEPTH } from './value.js';
 
 /** Bytes after the token of each MessagePack type from 0xc0 to 0xdf; -1 where a length comes first. */
@@ -27,16 +27,19 @@ function truncated(): CodecError {
  * msgpackr, then looked for out-of-range integers, then walked the value for types and depth,
  * then compared bytes):
  *
- * 1. MALFORMED when the bytes are not one whole MessagePack value, TRAILING_BYTES when more follow;
+ * 1. MALFORMED when the bytes are not one whole MessagePack value, or TOO_LARGE when they hold
+ *    more than `maxValues` values, whichever comes first; TRAILING_BYTES when more bytes follow;
  * 2. UNSUPPORTED_TYPE when an integer anywhere lies outside the safe range;
  * 3. the first of TOO_DEEP (a value deeper than MAX_DEPTH) or UNSUPPORTED_TYPE (a non-integer
  *    float, an extension type, the reserved byte 0xc1);
  * 4. otherwise none, and the reader's NON_CANONICAL stands.
  *
  * This walks the input once more over every MessagePack type, keeping open containers on a stack
- * of its own so that no nesting can exhaust the call stack. It runs only on refused input.
+ * of its own so that no nesting can exhaust the call stack, and counting values as the reader
+ * does, so that a fault early in a hostile input cannot buy a walk over all of it. It runs only
+ * on refused input.
  */
-export function outrankingFault(bytes: Uint8Array): CodecError | undefined {
+export function outrankingFault(bytes: Uint8Array, maxValues: number): CodecError | undefined {
   const end = bytes.length;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   /** Items still to come in each open container (a map counts keys and values), and what it is. */
@@ -44,6 +47,7 @@ export function outrankingFault(bytes: Uint8Array): CodecError | undefined {
   const kinds = new Uint8Array(HOPELESS_DEPTH);
   let open = 0;
   let at = 0;
+  let valuesLeft = maxValues - 1;
   let outOfRange = false;
   let firstUnsupported: CodecError | undefined;
   do {
@@ -90,6 +94,8 @@ export function outrankingFault(bytes: Uint8Array): CodecError | undefined {
     if (items > 0) {
       // Each item takes a byte at least.
       if (items > end - at) return truncated();
+      valuesLeft -= items;
+      if (valuesLeft < 0) return tooManyValues(maxValues);
       if (open === HOPELESS_DEPTH) return new CodecError('TOO_DEEP', `nested deeper than ${MAX_DEPTH} levels`);
       left[open] = items;
       kinds[open++] = token < 0x90 || token >= 0xde ? Open.MapAtKey : Open.Array;

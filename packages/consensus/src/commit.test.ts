@@ -1,3 +1,4 @@
+import { encode } from '@certledger/codec';
 import { describe, expect, it } from 'vitest';
 import { decodeCommit, encodeCommit, verifyCommit, type Commit } from './commit.js';
 import { signVote } from './messages.js';
@@ -26,6 +27,14 @@ describe('commit certificates', () => {
   it('encode canonically whatever the signature order', () => {
     expect(encodeCommit(commitBy([3, 0, 1]))).toEqual(encodeCommit(commitBy([0, 1, 3])));
     expect(decodeCommit(encodeCommit(commitBy([0, 1, 3])))).toEqual({ ...commitBy([0, 1, 3]), signatures: [...commitBy([0, 1, 3]).signatures].sort((a, b) => (Buffer.compare(a.validator, b.validator))) });
+  });
+
+  it('decode with as many signatures as the shape check takes, 1 000, and refuse a frame of many nils by its count', () => {
+    const signatures = Array.from({ length: 1000 }, (_, i) => ({ validator: new Uint8Array(32).fill(i >> 8, 0, 1).fill(i & 0xff, 1, 2), signature: new Uint8Array(64) }));
+    expect(decodeCommit(encodeCommit({ height: 5, round: 2, blockHash, signatures })).signatures).toHaveLength(1000);
+    const nils = encode(new Array(200_000).fill(null));
+    expect(errorCodeOf(() => decodeCommit(nils))).toBe('MALFORMED');
+    expect(() => decodeCommit(nils)).toThrow('input holds more than 3005 values');
   });
 
   it('are refused for another chain, height or block, or with a forged, repeated or foreign signer', () => {

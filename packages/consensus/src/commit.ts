@@ -24,6 +24,13 @@ export interface Commit {
 }
 
 const MAX_COMMIT_SIGNATURES = 1000;
+/**
+ * Values a commit may hold when decoded: its array, three fields and the signature list (5),
+ * and 3 per signature (a pair of two byte strings). A commit signed by the most validators a chain
+ * may have (the ledger's MAX_VALIDATORS, 150) holds 455; this admits the MAX_COMMIT_SIGNATURES
+ * the shape check takes, 3 005.
+ */
+const MAX_COMMIT_VALUES = 5 + 3 * MAX_COMMIT_SIGNATURES;
 
 export function encodeCommit(commit: Commit): Uint8Array {
   const signatures = [...commit.signatures].sort((a, b) => compareBytes(a.validator, b.validator));
@@ -32,7 +39,7 @@ export function encodeCommit(commit: Commit): Uint8Array {
 
 export function decodeCommit(bytes: Uint8Array): Commit {
   try {
-    const [height, round, blockHash, signatureValues] = readTuple(decode(bytes, { maxBytes: 256 * MAX_COMMIT_SIGNATURES }), 4, 'commit');
+    const [height, round, blockHash, signatureValues] = readTuple(decode(bytes, { maxBytes: 256 * MAX_COMMIT_SIGNATURES, maxValues: MAX_COMMIT_VALUES }), 4, 'commit');
     const signatures = readArray(signatureValues!, MAX_COMMIT_SIGNATURES, 'commit signatures').map((entry, i) => {
       const [validator, signature] = readTuple(entry, 2, `commit signature ${i}`);
       return {

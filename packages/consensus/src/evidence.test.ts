@@ -34,4 +34,10 @@ describe('evidence of equivocation', () => {
     expect(errorCodeOf(() => verifyEvidence(encode([y!, x!]), 'c', validators))).toBe('MALFORMED');
     expect(errorCodeOf(() => verifyEvidence(Uint8Array.of(1), 'c', validators))).toBe('MALFORMED');
   });
+
+  it('is refused by count when it is a frame of many nils', () => {
+    const nils = encode(new Array(8000).fill(null));
+    expect(errorCodeOf(() => verifyEvidence(nils, 'c', validators))).toBe('MALFORMED');
+    expect(() => verifyEvidence(nils, 'c', validators)).toThrow('input holds more than 3 values');
+  });
 });

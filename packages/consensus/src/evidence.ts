@@ -20,6 +20,8 @@ export interface Evidence {
 }
 
 const MAX_EVIDENCE_MESSAGE_BYTES = 4096;
+/** Values evidence holds when decoded: the pair and its two messages as byte strings. */
+const EVIDENCE_VALUES = 3;
 
 type Signed = Vote | Omit<Proposal, 'block'>;
 
@@ -49,7 +51,7 @@ export function encodeEvidence(evidence: Evidence): Uint8Array {
 export function verifyEvidence(bytes: Uint8Array, chainId: string, validators: ValidatorSet, verify: VerifyFn = verifySignature): Evidence {
   let pair: readonly [Uint8Array, Uint8Array];
   try {
-    const [first, second] = readTuple(decode(bytes, { maxBytes: 2 * MAX_EVIDENCE_MESSAGE_BYTES + 16 }), 2, 'evidence');
+    const [first, second] = readTuple(decode(bytes, { maxBytes: 2 * MAX_EVIDENCE_MESSAGE_BYTES + 16, maxValues: EVIDENCE_VALUES }), 2, 'evidence');
     pair = [readBytes(first!, 'evidence message 1', undefined, MAX_EVIDENCE_MESSAGE_BYTES), readBytes(second!, 'evidence message 2', undefined, MAX_EVIDENCE_MESSAGE_BYTES)];
   } catch (error) {
     if (error instanceof CodecError) throw new ConsensusError('MALFORMED', error.message);

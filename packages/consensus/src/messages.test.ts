@@ -52,6 +52,14 @@ describe('consensus messages', () => {
     expect(errorCodeOf(() => decodeMessage(badPol, 'chain-a', 1000))).toBe('MALFORMED');
   });
 
+  it('refuse a frame of many nils by its count, before building them, as a message or as its signed body', () => {
+    const nils = encode(new Array(1 << 20).fill(null));
+    expect(errorCodeOf(() => decodeMessage(nils, 'chain-a', 1 << 20))).toBe('MALFORMED');
+    expect(() => decodeMessage(nils, 'chain-a', 1 << 20)).toThrow('input holds more than 16 values');
+    const nilBody = encode([1, encode(new Array(500).fill(null)), signer!.publicKey, new Uint8Array(64)]);
+    expect(() => decodeMessage(nilBody, 'chain-a', 1000)).toThrow('input holds more than 16 values');
+  });
+
   it('refuse a proposal whose block exceeds the limit', () => {
     const proposal = signProposal(signer!, 'chain-a', { height: 1, round: 0, polRound: -1, blockHash: new Uint8Array(32), block: new Uint8Array(2000) });
     expect(errorCodeOf(() => decodeMessage(encodeMessage(proposal), 'chain-a', 1000))).toBe('MALFORMED');

@@ -13,6 +13,13 @@ export type Step = (typeof Step)[keyof typeof Step];
 export const MAX_ROUND = 1_000_000;
 /** Bytes a consensus message may take beyond the block it carries. */
 const ENVELOPE_BYTES = 1024;
+/**
+ * Values a consensus message, or the signed body inside it, may hold when decoded: a proposal,
+ * the largest, holds 6 (its array and five fields; the block travels as one byte string, decoded
+ * later under its own bound), a proposal or vote body 6 too. A frame of millions of small values
+ * is refused after 16 instead of being built.
+ */
+const MAX_MESSAGE_VALUES = 16;
 
 const MessageKind = { proposal: 0, vote: 1, decision: 2, status: 3 } as const;
 const voteTypeCode: Record<VoteType, number> = { prevote: 1, precommit: 2 };
@@ -125,7 +132,7 @@ function readChain(value: Value, chainId: string): void {
 function parseProposal(items: readonly Value[], chainId: string): Proposal {
   const [, bodyValue, proposerValue, signatureValue, blockValue] = readTuple(items, 5, 'proposal');
   const body = readBytes(bodyValue!, 'proposal body', undefined, ENVELOPE_BYTES);
-  const [chain, height, round, polRound, blockHash] = readTuple(decode(body, { maxBytes: ENVELOPE_BYTES }), 5, 'proposal body');
+  const [chain, height, round, polRound, blockHash] = readTuple(decode(body, { maxBytes: ENVELOPE_BYTES, maxValues: MAX_MESSAGE_VALUES }), 5, 'proposal body');
   readChain(chain!, chainId);
   const parsed = {
     height: readUint(height!, 'proposal height'),
@@ -147,7 +154,7 @@ function parseProposal(items: readonly Value[], chainId: string): Proposal {
 function parseVote(items: readonly Value[], chainId: string): Vote {
   const [, bodyValue, validatorValue, signatureValue] = readTuple(items, 4, 'vote');
   const body = readBytes(bodyValue!, 'vote body', undefined, ENVELOPE_BYTES);
-  const [chain, height, round, typeCode, blockHash] = readTuple(decode(body, { maxBytes: ENVELOPE_BYTES }), 5, 'vote body');
+  const [chain, height, round, typeCode, blockHash] = readTuple(decode(body, { maxBytes: ENVELOPE_BYTES, maxValues: MAX_MESSAGE_VALUES }), 5, 'vote body');
   readChain(chain!, chainId);
   const code = readUint(typeCode!, 'vote type', 2);
   if (code === 0) throw new ConsensusError('MALFORMED', 'vote type must be 1 (prevote) or 2 (precommit)');
@@ -190,7 +197,7 @@ const parsers: Record<number, (items: readonly Value[], chainId: string) => Cons
  */
 export function decodeMessage(bytes: Uint8Array, chainId: string, maxBlockBytes: number): ConsensusMessage {
   try {
-    const items = decode(bytes, { maxBytes: maxBlockBytes * 2 + ENVELOPE_BYTES });
+    const items = decode(bytes, { maxBytes: maxBlockBytes * 2 + ENVELOPE_BYTES, maxValues: MAX_MESSAGE_VALUES });
     if (!Array.isArray(items) || items.length === 0) throw new ConsensusError('MALFORMED', 'a consensus message must be a non-empty array');
     const kind = readUint(items[0] as Value, 'message kind', MessageKind.status);
     const message = parsers[kind]!(items, chainId);

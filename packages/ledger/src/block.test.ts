@@ -2,6 +2,7 @@ import { encode, sha256 } from '@certledger/codec';
 import { describe, expect, it } from 'vitest';
 import { decodeBlock, decodeReceivedBlock } from './block.js';
 import { buildBlock } from './chain.js';
+import { MAX_BLOCK_TXS } from './genesis.js';
 import { testAnchorTx, testNetwork } from './testing.js';
 
 describe('decodeReceivedBlock', () => {
@@ -27,5 +28,18 @@ describe('decodeReceivedBlock', () => {
       ok: false,
       error: { code: 'BLOCK_TOO_LARGE', message: `the block holds ${params.maxBlockTxs + 1} transactions; the limit is ${params.maxBlockTxs}` },
     });
+  });
+
+  it('refuses a frame of many nils by its count, before building them: by the chain\'s count of transactions when received', () => {
+    const nils = encode(new Array(1 << 20).fill(null));
+    expect(decodeReceivedBlock(nils, params)).toEqual({ ok: false, error: { code: 'MALFORMED_BLOCK', message: `input holds more than ${3 + 2 * params.maxBlockTxs} values` } });
+    expect(decodeBlock(nils, params.maxBlockBytes)).toEqual({ ok: false, error: { code: 'MALFORMED_BLOCK', message: `input holds more than ${3 + 2 * MAX_BLOCK_TXS} values` } });
+    const nilTxs = encode([block.headerBytes, new Array(1 << 20).fill(null)]);
+    expect(decodeReceivedBlock(nilTxs, params)).toMatchObject({ ok: false, error: { message: `input holds more than ${3 + 2 * params.maxBlockTxs} values` } });
+  });
+
+  it('takes a block of as many transactions as any chain allows', () => {
+    const bytes = encode([block.headerBytes, new Array(MAX_BLOCK_TXS).fill(Uint8Array.of(1))]);
+    expect(decodeBlock(bytes, params.maxBlockBytes)).toMatchObject({ ok: true, value: { hash: block.hash } });
   });
 });

@@ -1,6 +1,7 @@
 import { CodecError, bytesEqual, decode, encode, readArray, readBytes, readString, readTuple, readUint, taggedHash, toHex, type Value } from '@certledger/codec';
 import { leafHash, merkleRoot } from '@certledger/merkle';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
+import { MAX_BLOCK_TXS } from './genesis.js';
 import type { LedgerParams, State } from './state.js';
 
 export const BLOCK_FORMAT_VERSION = 1;
@@ -56,8 +57,11 @@ export function txRoot(txs: readonly Uint8Array[]): Uint8Array {
   return merkleRoot(txs.map((tx) => leafHash(tx)));
 }
 
+/** Values a header holds when decoded: its array and eleven fields, none a container. */
+const HEADER_VALUES = 12;
+
 export function decodeHeader(headerBytes: Uint8Array): BlockHeader {
-  const f = readTuple(decode(headerBytes, { maxBytes: 4096 }), 11, 'header');
+  const f = readTuple(decode(headerBytes, { maxBytes: 4096, maxValues: HEADER_VALUES }), 11, 'header');
   const version = readUint(f[0] as Value, 'header.version');
   if (version !== BLOCK_FORMAT_VERSION) reject('MALFORMED_BLOCK', `block format version ${version} is not supported`);
   return {
@@ -79,11 +83,24 @@ export function assembleBlock(header: BlockHeader, txs: readonly Uint8Array[]): 
   return { header, headerBytes, hash: blockHash(headerBytes), txs, bytes: encode([headerBytes, [...txs]]) };
 }
 
-/** Parses block bytes from a peer or the store: structure only; `applyBlock` judges the content. */
-export function decodeBlock(bytes: Uint8Array, maxBlockBytes: number): Result<Block> {
+/**
+ * Values a block of at most `maxTxs` transactions may hold when decoded: its array, the header's
+ * bytes and the transaction list (3), and a byte string per transaction. Twice the transactions
+ * are admitted, so that a block just over the count is refused by the check that names it
+ * ({@link decodeReceivedBlock}), while a frame of millions of small values is refused by count.
+ */
+function maxBlockValues(maxTxs: number): number {
+  return 3 + 2 * maxTxs;
+}
+
+/**
+ * Parses block bytes from a peer or the store: structure only; `applyBlock` judges the content.
+ * `maxTxs` is the chain's maxBlockTxs where known; any chain's blocks hold at most MAX_BLOCK_TXS.
+ */
+export function decodeBlock(bytes: Uint8Array, maxBlockBytes: number, maxTxs = MAX_BLOCK_TXS): Result<Block> {
   if (bytes.length > maxBlockBytes) return fail('BLOCK_TOO_LARGE', `the block is ${bytes.length} bytes; the limit is ${maxBlockBytes}`);
   try {
-    const outer = readTuple(decode(bytes, { maxBytes: maxBlockBytes }), 2, 'block');
+    const outer = readTuple(decode(bytes, { maxBytes: maxBlockBytes, maxValues: maxBlockValues(maxTxs) }), 2, 'block');
     const headerBytes = readBytes(outer[0] as Value, 'block.header', undefined, 4096);
     const header = decodeHeader(headerBytes);
     const txs = readArray(outer[1] as Value, 1_000_000, 'block.txs').map((tx, i) => readBytes(tx, `block.txs[${i}]`, undefined, maxBlockBytes));
@@ -114,7 +131,7 @@ export function txsMatchHeader(block: Block): boolean {
  * hashed. Blocks a node stored itself need not pay for these checks.
  */
 export function decodeReceivedBlock(bytes: Uint8Array, params: LedgerParams): Result<Block> {
-  const decoded = decodeBlock(bytes, params.maxBlockBytes);
+  const decoded = decodeBlock(bytes, params.maxBlockBytes, params.maxBlockTxs);
   if (!decoded.ok) return decoded;
   const count = decoded.value.txs.length;
   if (count > params.maxBlockTxs) return fail('BLOCK_TOO_LARGE', `the block holds ${count} transactions; the limit is ${params.maxBlockTxs}`);

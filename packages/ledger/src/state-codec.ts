@@ -123,7 +123,8 @@ export function encodeStateCore(state: State): Uint8Array {
 
 /** Rebuilds a state from its stored core and its anchor and revocation entries. */
 export function decodeStateCore(bytes: Uint8Array, anchors: Iterable<AnchorRecord>, revocations: Iterable<RevocationRecord>): State {
-  const f = readTuple(decode(bytes, { maxBytes: 256 << 20 }), 12, 'state');
+  // The node's own store, not a peer: three values per sender of a transaction, so no bound by count.
+  const f = readTuple(decode(bytes, { maxBytes: 256 << 20, maxValues: Number.MAX_SAFE_INTEGER }), 12, 'state');
   const params = readTuple(at(f, 1), 3, 'state.params');
   const issuers = readArray(at(f, 7), 1_000_000, 'state.issuers').map((v, i) => issuerFromValue(v, `state.issuers[${i}]`));
   const certTypes = readArray(at(f, 8), 1_000_000, 'state.certTypes').map((v, i) => certTypeFromValue(v, `state.certTypes[${i}]`));

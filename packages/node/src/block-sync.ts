@@ -5,6 +5,14 @@ import type { Logger } from './logger.js';
 /** Blocks answered per sync request, and the byte budget of one answer. */
 export const SYNC_BATCH_BLOCKS = 64;
 const SYNC_REQUEST_TIMEOUT_MS = 10_000;
+/** Values a sync request holds when decoded: its array, the first height and the block count. */
+const SYNC_REQUEST_VALUES = 3;
+/**
+ * Values a sync answer may hold when decoded: its array, and per block a pair of byte strings
+ * (the block and its commit, each decoded later under its own bound). Answers hold at most
+ * SYNC_BATCH_BLOCKS blocks, so this is the largest honest answer.
+ */
+const SYNC_ANSWER_VALUES = 1 + 3 * SYNC_BATCH_BLOCKS;
 
 export interface SyncTransport {
   request(peerHex: string, payload: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
@@ -21,7 +29,7 @@ export function encodeSyncRequest(fromHeight: number, maxBlocks: number): Uint8A
 
 /** Serves a peer's request for blocks from a height: stored blocks with their commits, within a byte budget. */
 export async function answerSyncRequest(store: LedgerStore, payload: Uint8Array, maxAnswerBytes: number): Promise<Uint8Array> {
-  const [fromValue, countValue] = readTuple(decode(payload, { maxBytes: 64 }), 2, 'sync request');
+  const [fromValue, countValue] = readTuple(decode(payload, { maxBytes: 64, maxValues: SYNC_REQUEST_VALUES }), 2, 'sync request');
   const from = readUint(fromValue!, 'sync request height');
   const count = Math.min(readUint(countValue!, 'sync request block count'), SYNC_BATCH_BLOCKS);
   const blocks: [Uint8Array, Uint8Array][] = [];
@@ -36,7 +44,7 @@ export async function answerSyncRequest(store: LedgerStore, payload: Uint8Array,
 
 export function decodeSyncAnswer(bytes: Uint8Array, maxBytes: number): SyncedBlock[] {
   try {
-    return readArray(decode(bytes, { maxBytes }), SYNC_BATCH_BLOCKS, 'sync answer').map((entry, i) => {
+    return readArray(decode(bytes, { maxBytes, maxValues: SYNC_ANSWER_VALUES }), SYNC_BATCH_BLOCKS, 'sync answer').map((entry, i) => {
       const [block, commit] = readTuple(entry, 2, `sync answer block ${i}`);
       return { block: readBytes(block!, `sync answer block ${i}`, undefined, maxBytes), commit: readBytes(commit!, `sync answer commit ${i}`, undefined, maxBytes) };
     });

@@ -1,6 +1,6 @@
 import { encode } from '@certledger/codec';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GOSSIP_DELAY_MS, TxGossip, decodeTxBatch } from './tx-gossip.js';
+import { GOSSIP_DELAY_MS, MAX_TXS_PER_GOSSIP, TxGossip, decodeTxBatch } from './tx-gossip.js';
 
 afterEach(() => {
   vi.useRealTimers();
@@ -27,5 +27,11 @@ describe('transaction gossip', () => {
     expect(() => decodeTxBatch(Uint8Array.of(0xc1), 100)).toThrow(/malformed transaction gossip/);
     expect(() => decodeTxBatch(encode([1, 2]), 100)).toThrow(/transaction 0/);
     expect(() => decodeTxBatch(encode([new Uint8Array(200)]), 100)).toThrow(/transaction 0/);
+  });
+
+  it('takes a full batch and refuses a frame of many nils by its count, before building them', () => {
+    expect(decodeTxBatch(encode(Array.from({ length: MAX_TXS_PER_GOSSIP }, () => Uint8Array.of(1))), 100)).toHaveLength(MAX_TXS_PER_GOSSIP);
+    const nils = encode(new Array(1 << 20).fill(null));
+    expect(() => decodeTxBatch(nils, 100)).toThrow(`malformed transaction gossip: input holds more than ${MAX_TXS_PER_GOSSIP + 1} values`);
   });
 });

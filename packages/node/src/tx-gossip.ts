@@ -3,6 +3,12 @@ import { CodecError, decode, encode, readArray, readBytes } from '@certledger/co
 /** Transactions in one gossip message at most. */
 export const MAX_TXS_PER_GOSSIP = 2000;
 /**
+ * Values a gossip message may hold when decoded: its array and a byte string per transaction.
+ * Senders flush at MAX_TXS_PER_GOSSIP, so this is the largest honest message, and a frame of
+ * millions of nils is refused by count instead of being built.
+ */
+const MAX_GOSSIP_VALUES = 1 + MAX_TXS_PER_GOSSIP;
+/**
  * How long an accepted transaction may wait for others to share its message. Every message
  * costs each peer a noise frame, a yamux frame and a socket write and read, which under load
  * cost more than the transactions in it; a block takes longer than this to come anyway.
@@ -62,7 +68,7 @@ function pooledCopy(bytes: Uint8Array): Uint8Array {
 export function decodeTxBatch(payload: Uint8Array, maxTxBytes: number): Uint8Array[] {
   try {
     // Copies, so that no waiting transaction keeps the whole message alive.
-    return readArray(decode(payload, { maxBytes: payload.length }), MAX_TXS_PER_GOSSIP, 'transaction batch').map((tx, i) =>
+    return readArray(decode(payload, { maxBytes: payload.length, maxValues: MAX_GOSSIP_VALUES }), MAX_TXS_PER_GOSSIP, 'transaction batch').map((tx, i) =>
       pooledCopy(readBytes(tx, `transaction ${i}`, undefined, maxTxBytes)),
     );
   } catch (error) {

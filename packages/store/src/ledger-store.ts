@@ -208,7 +208,7 @@ export class LedgerStore {
     const height = readUint(f[0] as Value, 'height');
     const index = readUint(f[1] as Value, 'index');
     const block = await this.getBlock(height);
-    const txs = block && (readTuple(decode(block, { maxBytes: Number.MAX_SAFE_INTEGER }), 2, 'block')[1] as Uint8Array[]);
+    const txs = block && (readTuple(decode(block, { maxBytes: Number.MAX_SAFE_INTEGER, maxValues: Number.MAX_SAFE_INTEGER }), 2, 'block')[1] as Uint8Array[]);
     const bytes = txs?.[index];
     if (!bytes) throw new StoreError(`index names transaction ${index} of block ${height}, which is missing`);
     return { height, index, bytes };
