@@ -273,3 +273,17 @@ describe('decode with maxValues', () => {
     expect(codeOf(() => decode(Uint8Array.from(nils(2000)).subarray(0, 1000), { maxValues: 10 }))).toBe('MALFORMED');
   });
 });
+
+describe('decode with maxMapKeys', () => {
+  const mapOf = (keys: number) => encode(Object.fromEntries(Array.from({ length: keys }, (_, i) => [`k${String(i).padStart(3, '0')}`, i])));
+
+  it('decodes maps of up to maxMapKeys keys, nested ones too, and refuses a bigger one as TOO_LARGE, naming both counts', () => {
+    expect(decode(mapOf(5), { maxMapKeys: 5 })).toEqual(decode(mapOf(5)));
+    expect(() => decode(mapOf(6), { maxMapKeys: 5 })).toThrow(expect.objectContaining({ code: 'TOO_LARGE', message: 'a map holds 6 keys; at most 5 are accepted' }));
+    expect(codeOf(() => decode(encode([1, { a: decode(mapOf(6)) }]), { maxMapKeys: 5 }))).toBe('TOO_LARGE');
+  });
+
+  it('bounds no map unless asked', () => {
+    expect(Object.keys(decode(mapOf(500)) as object)).toHaveLength(500);
+  });
+});

@@ -38,6 +38,12 @@ export interface DecodeOptions {
    * input by the most values its largest honest instance holds.
    */
   maxValues?: number;
+  /**
+   * Refuse a map announcing more keys than this, before reading its keys. Keys cost far more to
+   * build than other values (a text each, kept in order), so inputs whose maps have a few known
+   * fields bound them here. No bound unless given.
+   */
+  maxMapKeys?: number;
 }
 
 /**
@@ -53,7 +59,7 @@ export function decode(bytes: Uint8Array, options: DecodeOptions = {}): Value {
   if (bytes.length > maxBytes) throw new CodecError('TOO_LARGE', `input is ${bytes.length} bytes, the limit is ${maxBytes}`);
   if (bytes.length === 0) throw new CodecError('MALFORMED', 'input is empty');
   try {
-    return readCanonical(bytes, maxValues);
+    return readCanonical(bytes, maxValues, options.maxMapKeys ?? Number.POSITIVE_INFINITY);
   } catch (error) {
     if (error instanceof CodecError && !FINAL_CODES.has(error.code)) throw outrankingFault(bytes, maxValues) ?? error;
     throw error;

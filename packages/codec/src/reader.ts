@@ -33,6 +33,7 @@ class CanonicalReader {
   constructor(
     readonly bytes: Uint8Array,
     readonly maxValues: number,
+    readonly maxMapKeys: number,
   ) {
     this.#valuesLeft = maxValues;
   }
@@ -195,6 +196,7 @@ class CanonicalReader {
 
   #map(length: number, depth: number): Record<string, Value> {
     if (length * 2 > this.bytes.length - this.at) throw this.#truncated();
+    if (length > this.maxMapKeys) throw new CodecError('TOO_LARGE', `a map holds ${length} keys; at most ${this.maxMapKeys} are accepted`);
     this.announce(length * 2);
     const map: Record<string, Value> = {};
     let previous: string | undefined;
@@ -223,8 +225,8 @@ export function isScalarToken(token: number): boolean {
 }
 
 /** The Value `bytes` canonically encode, or a CodecError where they depart from that encoding. */
-export function readCanonical(bytes: Uint8Array, maxValues: number): Value {
-  const reader = new CanonicalReader(bytes, maxValues);
+export function readCanonical(bytes: Uint8Array, maxValues: number, maxMapKeys: number): Value {
+  const reader = new CanonicalReader(bytes, maxValues, maxMapKeys);
   reader.announce(1);
   const value = reader.value(0);
   if (reader.at !== bytes.length) throw new CodecError('TRAILING_BYTES', `${bytes.length - reader.at} bytes follow the encoded value`);

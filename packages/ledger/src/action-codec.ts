@@ -7,6 +7,7 @@ export const MAX_POWER = 2 ** 32;
 export const MAX_LEAF_COUNT = 10_000_000;
 export const MAX_REVOCATIONS_PER_TX = 1000;
 export const MAX_TYPE_ISSUERS = 100;
+const REVOCATION_ENTRY_FIELDS = ['leaf', 'reason', 'root'];
 const IDENTIFIER = /^[a-z0-9][a-z0-9.-]{0,62}$/;
 const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f]/;
 
@@ -60,7 +61,7 @@ function readRevocations(map: ValueMap, path: string): RevocationEntry[] {
   if (items.length === 0) reject('MALFORMED_TX', `${path}.revocations must hold at least one entry`);
   return items.map((item, i) => {
     const at = `${path}.revocations[${i}]`;
-    const entry = expectKeys(readMap(item, at), ['leaf', 'reason', 'root'], at);
+    const entry = expectKeys(readMap(item, at), REVOCATION_ENTRY_FIELDS, at);
     const leaf = entry.leaf === null ? null : readBytes(entry.leaf ?? null, `${at}.leaf`, 32);
     return { root: readKey(entry, 'root', at), leaf, reason: readText(entry, 'reason', at, 200) };
   });
@@ -90,6 +91,9 @@ const FIELDS: Record<TxKind, readonly string[]> = {
   anchor: ['issuerId', 'leafCount', 'root', 'typeId', 'typeVersion'],
   revoke: ['issuerId', 'revocations'],
 };
+
+/** The most keys any map of a transaction holds: an action's fields, or a revocation entry's. */
+export const MAX_TX_MAP_KEYS = Math.max(REVOCATION_ENTRY_FIELDS.length, ...Object.values(FIELDS).map((fields) => fields.length));
 
 export function readKind(value: Value, path: string): TxKind {
   return readOneOf(value, Object.keys(FIELDS) as TxKind[], path);

@@ -1,6 +1,6 @@
 import { encode } from '@certledger/codec';
 import { describe, expect, it } from 'vitest';
-import { MAX_REVOCATIONS_PER_TX } from './action-codec.js';
+import { MAX_REVOCATIONS_PER_TX, MAX_TX_MAP_KEYS } from './action-codec.js';
 import { makeTx, testNetwork, testSigner } from './testing.js';
 import { decodeTransaction } from './tx-codec.js';
 
@@ -21,5 +21,14 @@ describe('decodeTransaction bounds the values it builds', () => {
     expect(decodeTransaction(nils(1 << 19), 1 << 20)).toEqual({ ok: false, error: { code: 'MALFORMED_TX', message: `input holds more than ${maxValues} values` } });
     const nilBody = encode([nils(1 << 19), new Uint8Array(64), []]);
     expect(decodeTransaction(nilBody, 1 << 20)).toEqual({ ok: false, error: { code: 'MALFORMED_TX', message: `input holds more than ${maxValues} values` } });
+  });
+
+  it('refuses a map with more keys than any map of a transaction holds, before building its keys', () => {
+    // Within the value bound, yet each key costs a text and an ordering check: thousands of them cost milliseconds.
+    const bigMap = Object.fromEntries(Array.from({ length: 7000 }, (_, i) => [`k${String(i).padStart(5, '0')}`, null]));
+    const body = encode([1, genesis.chainId, 'anchor', new Uint8Array(32), 0, bigMap]);
+    const expected = { ok: false, error: { code: 'MALFORMED_TX', message: `a map holds 7000 keys; at most ${MAX_TX_MAP_KEYS} are accepted` } };
+    expect(decodeTransaction(encode([body, new Uint8Array(64), []]), 1 << 20)).toEqual(expected);
+    expect(decodeTransaction(encode([bigMap, new Uint8Array(64), []]), 1 << 20)).toEqual(expected);
   });
 });

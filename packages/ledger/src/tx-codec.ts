@@ -1,6 +1,6 @@
 import { CodecError, compareBytes, decode, encode, readArray, readBytes, readString, readTuple, readUint, taggedHash, type Value } from '@certledger/codec';
 import { verify, verifyRemembered, type Signer } from '@certledger/crypto';
-import { MAX_REVOCATIONS_PER_TX, actionPayload, readAction, readKind } from './action-codec.js';
+import { MAX_REVOCATIONS_PER_TX, MAX_TX_MAP_KEYS, actionPayload, readAction, readKind } from './action-codec.js';
 import { LedgerRejection, fail, ok, reject, type Result } from './errors.js';
 import { isGovernanceKind, type Approval, type Transaction, type TxBody } from './transaction.js';
 
@@ -71,7 +71,7 @@ export function txId(bodyBytes: Uint8Array): Uint8Array {
 }
 
 function readBody(bodyBytes: Uint8Array): TxBody {
-  const fields = readTuple(decode(bodyBytes, { maxValues: MAX_TX_VALUES }), 6, 'tx.body');
+  const fields = readTuple(decode(bodyBytes, { maxValues: MAX_TX_VALUES, maxMapKeys: MAX_TX_MAP_KEYS }), 6, 'tx.body');
   const version = readUint(fields[0] as Value, 'tx.body.version');
   if (version !== TX_FORMAT_VERSION) reject('MALFORMED_TX', `transaction format version ${version} is not supported (expected ${TX_FORMAT_VERSION})`);
   const kind = readKind(fields[2] as Value, 'tx.body.kind');
@@ -105,7 +105,7 @@ export function decodeTransaction(bytes: Uint8Array, maxBytes = DEFAULT_MAX_TX_B
   if (!(bytes instanceof Uint8Array)) return fail('MALFORMED_TX', 'a transaction must be a byte string');
   if (bytes.length > maxBytes) return fail('TX_TOO_LARGE', `the transaction is ${bytes.length} bytes; the limit is ${maxBytes}`);
   try {
-    const outer = readTuple(decode(bytes, { maxBytes, maxValues: MAX_TX_VALUES }), 3, 'tx');
+    const outer = readTuple(decode(bytes, { maxBytes, maxValues: MAX_TX_VALUES, maxMapKeys: MAX_TX_MAP_KEYS }), 3, 'tx');
     const bodyBytes = readBytes(outer[0] as Value, 'tx.body', undefined, maxBytes);
     const body = readBody(bodyBytes);
     const signature = readBytes(outer[1] as Value, 'tx.signature', 64);
