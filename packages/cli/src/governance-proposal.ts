@@ -15,9 +15,9 @@ import {
   type TxBody,
   type UnsignedTx,
 } from '@certledger/ledger';
+import { readJsonFile } from '@certledger/node/files';
 import type { ValidatorAnswer } from './api-client.js';
 import { decodeBase64 } from './base64.js';
-import { readJsonFile } from '@certledger/node/files';
 import { actionToJson, describeAction, type ActionJson } from './governance-actions.js';
 
 export const PROPOSAL_FORMAT = 1;

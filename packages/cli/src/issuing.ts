@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { compileRecordSchema, schemaHash, type JsonObject } from '@certledger/certs';
 import { toHex } from '@certledger/codec';
-import type { CertTypeAnswer, IssuerAnswer } from './api-client.js';
 import { readJsonFile } from '@certledger/node/files';
+import type { CertTypeAnswer, IssuerAnswer } from './api-client.js';
 import { MAX_SCHEMA_FILE_BYTES, schemaFileName } from './issuing-config.js';
 import type { TypeReference } from './options.js';
 

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
-import { firstUnknownKey } from '@certledger/codec';
 import { isIPv4 } from 'node:net';
+import { firstUnknownKey } from '@certledger/codec';
 import { DEFAULT_TIMINGS, timingsFrom, type ConsensusTimings } from '@certledger/node';
 import { checkIdentifier, DEFAULT_PARAMS, type LedgerParams } from '@certledger/ledger';
 import { compileRecordSchema, type JsonObject } from '@certledger/certs';

@@ -1,7 +1,7 @@
 import { toHex } from '@certledger/codec';
 import { decodeTransaction } from '@certledger/ledger';
-import { decodeBase64 } from './base64.js';
 import { readBoundedFile } from '@certledger/node/files';
+import { decodeBase64 } from './base64.js';
 
 export const MAX_TX_FILE_BYTES = 1 << 20;
 
