@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { firstUnknownKey, toHex } from '@certledger/codec';
+import { bytesEqual, firstUnknownKey, toHex } from '@certledger/codec';
 import { attachAnchorLocation, findAnchorProof, type AnchorLocation, type AnchorProof, type JsonObject } from '@certledger/certs';
 import { readJsonFile } from '@certledger/node/files';
 
@@ -145,7 +145,7 @@ export async function attachAnchorToFiles(dir: string, info: BatchInfo, anchorTx
       if (toHex(proof.anchorTransaction) !== expectedTx) throw new Error(`${file} belongs to another batch: its anchor transaction is not ${ANCHOR_TX_FILE}`);
       if (proof.anchor) {
         const { height, txIndex, blockHash } = proof.anchor;
-        if (height !== location.height || txIndex !== location.txIndex || toHex(blockHash) !== toHex(location.blockHash)) {
+        if (height !== location.height || txIndex !== location.txIndex || !bytesEqual(blockHash, location.blockHash)) {
           throw new Error(`${file} says its anchor is in block ${height} at position ${txIndex}, but the ledger has it in block ${location.height} at position ${location.txIndex}: the file was changed after anchoring`);
         }
         return;

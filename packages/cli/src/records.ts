@@ -1,7 +1,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { compileRecordSchema, MAX_BATCH, strictJsonFault, type Json, type JsonObject } from '@certledger/certs';
+import { compileRecordSchema, MAX_BATCH, strictJsonFault, type Json, type JsonObject, type StrictJsonFault } from '@certledger/certs';
 import { parse } from 'csv-parse';
 import { cellValue, schemaOfField } from './cell-values.js';
 
@@ -25,6 +25,11 @@ function reservedFieldPath(value: unknown, path: string): string | undefined {
     if (found) return found;
   }
   return undefined;
+}
+
+/** What a records file's JSON text let through that JSON.parse does not refuse, as a problem of that file. */
+function strictJsonProblem(fault: StrictJsonFault): string {
+  return fault.kind === 'repeated-key' ? `${fault.where}; a record names each field once` : `lists and objects nest ${fault.depth} levels deep`;
 }
 
 /** Collects the problems of a records file, so one run reports several bad rows at once. */
@@ -161,7 +166,7 @@ export function parseJsonRecords(text: string, schema: JsonObject, name: string)
       throw new Error(`${name} is not valid JSON: ${(error as Error).message}`);
     }
     const fault = strictJsonFault(body, list);
-    if (fault) throw new Error(`${name}: ${fault.kind === 'repeated-key' ? `${fault.where}; a record names each field once` : `lists and objects nest ${fault.depth} levels deep`}`);
+    if (fault) throw new Error(`${name}: ${strictJsonProblem(fault)}`);
     if (!Array.isArray(list)) throw new Error(`${name} must hold a JSON array of records`);
     list.forEach((record, i) => collector.add(`record ${i + 1}`, record));
   } else {
@@ -174,7 +179,7 @@ export function parseJsonRecords(text: string, schema: JsonObject, name: string)
         return collector.problems.add(`line ${i + 1}`, `not valid JSON (${(error as Error).message})`);
       }
       const fault = strictJsonFault(line, record);
-      if (fault) return collector.problems.add(`line ${i + 1}`, fault.kind === 'repeated-key' ? `${fault.where}; a record names each field once` : `lists and objects nest ${fault.depth} levels deep`);
+      if (fault) return collector.problems.add(`line ${i + 1}`, strictJsonProblem(fault));
       collector.add(`line ${i + 1}`, record);
     });
   }

@@ -64,7 +64,6 @@ export class ConfigError extends Error {
 
 type Json = Record<string, unknown>;
 
-
 const isString = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 4096;
 // Names go into log lines, where a line break or control character would forge or break lines.
 const isName = (v: unknown): v is string => typeof v === 'string' && v.length > 0 && v.length <= 200 && !/[\p{Cc}\p{Zl}\p{Zp}]/u.test(v);
@@ -166,12 +165,15 @@ export function parseNodeConfig(json: unknown, file: string): NodeConfig {
   };
 }
 
-export function loadNodeConfig(file: string): NodeConfig {
-  let json: unknown;
+/** A JSON file a node starts from, read within its bound; a failure is the node's ConfigError. */
+export function readConfigJson(file: string, what: string, maxBytes: number): unknown {
   try {
-    json = readJsonFile(file, 'the configuration', MAX_NODE_CONFIG_FILE_BYTES);
+    return readJsonFile(file, what, maxBytes);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
-  return parseNodeConfig(json, file);
+}
+
+export function loadNodeConfig(file: string): NodeConfig {
+  return parseNodeConfig(readConfigJson(file, 'the configuration', MAX_NODE_CONFIG_FILE_BYTES), file);
 }

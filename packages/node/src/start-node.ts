@@ -6,8 +6,8 @@ import { parseGenesis, type Genesis } from '@certledger/ledger';
 import { createPeerNode, type P2pLogEvent } from '@certledger/p2p';
 import { LedgerStore } from '@certledger/store';
 import { BlockSync, answerSyncRequest } from './block-sync.js';
-import { MAX_GENESIS_FILE_BYTES, readJsonFile } from './bounded-file.js';
-import { ConfigError, type NodeConfig } from './config.js';
+import { MAX_GENESIS_FILE_BYTES } from './bounded-file.js';
+import { ConfigError, readConfigJson, type NodeConfig } from './config.js';
 import { ConsensusDriver } from './consensus-driver.js';
 import { LedgerApp } from './ledger-app.js';
 import { createLogger, type Logger } from './logger.js';
@@ -26,13 +26,7 @@ export function p2pProtocol(chainId: string): string {
 const REBROADCAST_MS = 1000;
 
 function loadGenesis(file: string): Genesis {
-  let json: unknown;
-  try {
-    json = readJsonFile(file, 'the genesis file', MAX_GENESIS_FILE_BYTES);
-  } catch (error) {
-    throw new ConfigError((error as Error).message);
-  }
-  const parsed = parseGenesis(json);
+  const parsed = parseGenesis(readConfigJson(file, 'the genesis file', MAX_GENESIS_FILE_BYTES));
   if (!parsed.ok) throw new ConfigError(`${file}: ${parsed.error.message}`);
   return parsed.value;
 }
